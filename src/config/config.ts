@@ -1,0 +1,188 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors/config-error.js';
+
+/**
+ * Everything the bot can be told from the environment. The names are an outer contract
+ * (see DESIGN.md and `.env.example`); this is the only place that reads them.
+ */
+const emptyToUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
+
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const booleanFlag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+);
+
+const durationList = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('86400000,259200000')
+    .transform((raw, ctx) => {
+      const parts = raw.split(',').map((p) => p.trim());
+      const values = parts.map(Number);
+      if (values.some((v, i) => parts[i] === '' || !Number.isInteger(v) || v <= 0)) {
+        ctx.addIssue({ code: 'custom', message: 'expected a comma list of positive milliseconds, e.g. 86400000,259200000' });
+        return z.NEVER;
+      }
+      return values;
+    }),
+);
+
+const quietHours = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('22:00-08:00')
+    .transform((raw, ctx) => {
+      if (raw === 'off') return null;
+      const match = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/.exec(raw);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: 'expected HH:MM-HH:MM (Asia/Riyadh) or off' });
+        return z.NEVER;
+      }
+      const [, h1, m1, h2, m2] = match.map(Number) as [number, number, number, number, number];
+      return { startMinute: h1 * 60 + m1, endMinute: h2 * 60 + m2 };
+    }),
+);
+
+const urlWith = (protocols: string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL like ${example}` },
+  );
+
+const schema = z.object({
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  ),
+  REDIS_URL: z.preprocess(emptyToUndefined, urlWith(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379')),
+  REDIS_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[a-z0-9_-]{1,40}$/i, { message: 'expected letters, digits, - or _ (no colon)' }).default('injab'),
+  ),
+  MONGODB_URI: z.preprocess(emptyToUndefined, urlWith(['mongodb:', 'mongodb+srv:'], 'mongodb://localhost:27017/injab').optional()),
+  ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email({ message: 'expected an email address' }).optional()),
+  ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(12, { message: 'expected at least 12 characters' }).optional()),
+  DATA_KEY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: 'expected 32 bytes as 64 hex characters or base64' })
+      .optional(),
+  ),
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, urlWith(['http:', 'https:'], 'https://api.telegram.org').optional()),
+  TELEGRAM_WEBHOOK_URL: z.preprocess(emptyToUndefined, urlWith(['https:', 'http:'], 'https://bot.example.org/telegram').optional()),
+  WHATSAPP_WEB_ENABLED: booleanFlag,
+  CHROMIUM_PATH: z.preprocess(emptyToUndefined, z.string().default('/usr/bin/chromium')),
+  WHATSAPP_CLOUD_TOKEN: optionalString,
+  WHATSAPP_PHONE_NUMBER_ID: optionalString,
+  WHATSAPP_APP_SECRET: optionalString,
+  WHATSAPP_VERIFY_TOKEN: optionalString,
+  WHATSAPP_GRAPH_URL: z.preprocess(
+    emptyToUndefined,
+    urlWith(['http:', 'https:'], 'https://graph.facebook.com/v23.0').default('https://graph.facebook.com/v23.0'),
+  ),
+  SURVEY_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected milliseconds' }).int().min(0).default(3_600_000)),
+  REMINDER_DELAYS_MS: durationList,
+  QUIET_HOURS: quietHours,
+  TRUST_PROXY: booleanFlag,
+});
+
+export type QuietHours = { startMinute: number; endMinute: number };
+
+/** Validated, frozen configuration. Passed down from the composition root; nothing else reads the environment. */
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  redisUrl: string;
+  redisPrefix: string;
+  mongodbUri: string | undefined;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  dataKey: string | undefined;
+  telegram: Readonly<{ botToken: string | undefined; apiRoot: string | undefined; webhookUrl: string | undefined }>;
+  whatsappWeb: Readonly<{ enabled: boolean; chromiumPath: string }>;
+  whatsappCloud: Readonly<{
+    token: string | undefined;
+    phoneNumberId: string | undefined;
+    appSecret: string | undefined;
+    verifyToken: string | undefined;
+    graphUrl: string;
+  }>;
+  surveyDelayMs: number;
+  reminderDelaysMs: readonly number[];
+  quietHours: QuietHours | null;
+  trustProxy: boolean;
+}>;
+
+/**
+ * Reads and checks the environment once.
+ *
+ * @throws ConfigError naming the first wrong variable and what it expects, e.g.
+ *   `PORT: expected a port number (got "abc")`.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    const got = env[name];
+    const shown = got === undefined ? 'unset' : `got ${JSON.stringify(redactSecret(name, got))}`;
+    throw new ConfigError(name, `${name}: ${issue?.message ?? 'invalid'} (${shown})`);
+  }
+  const e = parsed.data;
+  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    const missing = e.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD';
+    throw new ConfigError(missing, `${missing}: expected to be set together with ${missing === 'ADMIN_EMAIL' ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}`);
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    mongodbUri: e.MONGODB_URI,
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    dataKey: e.DATA_KEY,
+    telegram: Object.freeze({ botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookUrl: e.TELEGRAM_WEBHOOK_URL }),
+    whatsappWeb: Object.freeze({ enabled: e.WHATSAPP_WEB_ENABLED, chromiumPath: e.CHROMIUM_PATH }),
+    whatsappCloud: Object.freeze({
+      token: e.WHATSAPP_CLOUD_TOKEN,
+      phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+      appSecret: e.WHATSAPP_APP_SECRET,
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+      graphUrl: e.WHATSAPP_GRAPH_URL,
+    }),
+    surveyDelayMs: e.SURVEY_DELAY_MS,
+    reminderDelaysMs: Object.freeze(e.REMINDER_DELAYS_MS),
+    quietHours: e.QUIET_HOURS,
+    trustProxy: e.TRUST_PROXY,
+  });
+}
+
+const SECRET_NAMES = /TOKEN|SECRET|PASSWORD|KEY|URI/;
+
+function redactSecret(name: string, value: string): string {
+  return SECRET_NAMES.test(name) ? '***' : value.slice(0, 60);
+}

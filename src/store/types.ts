@@ -1,0 +1,265 @@
+/**
+ * The store contract: the domain's records and the repositories that keep them. Two implementations
+ * pass the same contract suite (tests/store/store-contract.ts): MongoDB through mongoose models (the
+ * production store) and an embedded SQLite file (better-sqlite3) used when MONGODB_URI is unset.
+ *
+ * Words follow the field's usual vocabulary: a *contact* is the person (beneficiary), a *contact
+ * channel* is their address on one channel, a *conversation* has a status that says who may speak,
+ * and its *messages* are the transcript (incoming, outgoing, activity).
+ *
+ * Sensitive fields (marked "sealed at rest") are encrypted by the implementation with the data key;
+ * callers always see plain values.
+ */
+import type { Locale } from '../i18n/i18n.js';
+
+/** Who may speak in a conversation: the bot, nobody yet (waiting for a person), a person, or nobody (resolved). */
+export type ConversationStatus = 'bot' | 'waiting' | 'human' | 'resolved';
+export const CONVERSATION_STATUSES = ['bot', 'waiting', 'human', 'resolved'] as const;
+
+export type ConsentRecord = { version: string; at: Date; channel: string };
+
+export type ContactRecord = {
+  id: string;
+  locale: Locale | null;
+  /** Sealed at rest. */
+  displayName: string | null;
+  consent: ConsentRecord | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type ContactChannelRecord = {
+  id: string;
+  contactId: string;
+  channel: string;
+  /** The contact's address on that channel (Telegram chat id, WhatsApp number, web chat user id). */
+  address: string;
+  createdAt: Date;
+};
+
+export type ConversationRecord = {
+  id: string;
+  channel: string;
+  /** The channel's own id for the conversation; unique per channel. */
+  externalId: string;
+  contactId: string | null;
+  status: ConversationStatus;
+  locale: Locale | null;
+  /** Flow engine state; sealed at rest. */
+  state: unknown;
+  /** botbuilder ConversationReference for proactive sends; sealed at rest. */
+  reference: unknown;
+  /** SHA-256 of the channel token (Direct Line), never the token itself. */
+  tokenHash: string | null;
+  tokenExpiresAt: Date | null;
+  /** Highest transcript seq of an incoming message whose turn has run. */
+  processedSeq: number;
+  /** Highest transcript seq written. */
+  lastSeq: number;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type MessageDirection = 'incoming' | 'outgoing' | 'activity';
+export type MessageAuthor = { kind: 'beneficiary' | 'bot' | 'staff' | 'system'; staffId?: string };
+
+export type MessageRecord = {
+  conversationId: string;
+  /** 1, 2, 3 … per conversation, in the order written; the Direct Line watermark. */
+  seq: number;
+  direction: MessageDirection;
+  author: MessageAuthor;
+  /** The botbuilder Activity as JSON; sealed at rest. */
+  activity: Record<string, unknown>;
+  /** A channel's own message id, so the same inbound message is never processed twice. */
+  dedupeKey: string | null;
+  createdAt: Date;
+};
+
+export type SupportRequestStatus =
+  | 'draft'
+  | 'submitted'
+  | 'under_review'
+  | 'needs_documents'
+  | 'accepted'
+  | 'rejected'
+  | 'completed'
+  | 'withdrawn';
+
+export type SupportRequestRecord = {
+  id: string;
+  /** Human-readable reference given to the beneficiary, e.g. INJ-2026-000123. */
+  reference: string;
+  contactId: string;
+  conversationId: string | null;
+  status: SupportRequestStatus;
+  /** The form's answers by field id; sealed at rest. */
+  answers: Record<string, unknown>;
+  declaration: ConsentRecord | null;
+  createdAt: Date;
+  updatedAt: Date;
+  submittedAt: Date | null;
+};
+
+export type HandoffStatus = 'waiting' | 'active' | 'resolved';
+
+export type HandoffRecord = {
+  id: string;
+  conversationId: string;
+  contactId: string | null;
+  reason: string;
+  status: HandoffStatus;
+  assigneeId: string | null;
+  createdAt: Date;
+  claimedAt: Date | null;
+  resolvedAt: Date | null;
+};
+
+export type SurveyResponseRecord = {
+  id: string;
+  contactId: string | null;
+  conversationId: string;
+  /** What the survey follows, e.g. `handoff:<id>`; unique per contact. */
+  milestone: string;
+  channel: string;
+  staffId: string | null;
+  rating: number | null;
+  /** Sealed at rest. */
+  comment: string | null;
+  sentAt: Date;
+  answeredAt: Date | null;
+};
+
+export type StaffRole = 'researcher' | 'officer' | 'admin';
+
+export type StaffUserRecord = {
+  id: string;
+  /** Stored lower-cased; unique. */
+  email: string;
+  passwordHash: string;
+  role: StaffRole;
+  displayName: string;
+  active: boolean;
+  failedLogins: number;
+  lockedUntil: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type AuditEventRecord = {
+  id: string;
+  at: Date;
+  /** `staff:<id>`, `beneficiary:<contactId>` or `system`. */
+  actor: string;
+  /** Stable event name, e.g. `request.status_changed`. */
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  /** Never personal data: ids, statuses, field names. */
+  details: Record<string, unknown>;
+};
+
+export type Page = { limit?: number; offset?: number };
+
+/** Creating a record: the store assigns id and timestamps. */
+type NewRecord<T> = Omit<T, 'id' | 'createdAt' | 'updatedAt'>;
+type Patch<T> = Partial<Omit<T, 'id' | 'createdAt'>>;
+
+export interface ContactRepository {
+  create(input: Pick<ContactRecord, 'locale' | 'displayName'>): Promise<ContactRecord>;
+  get(id: string): Promise<ContactRecord | null>;
+  update(id: string, patch: Patch<ContactRecord>): Promise<ContactRecord>;
+  /** The contact behind an address on a channel, if any. */
+  findByChannelAddress(channel: string, address: string): Promise<ContactRecord | null>;
+  /** Links an address to a contact; linking the same (channel, address) again returns the existing link. */
+  linkChannel(contactId: string, channel: string, address: string): Promise<ContactChannelRecord>;
+  listChannels(contactId: string): Promise<ContactChannelRecord[]>;
+}
+
+export interface ConversationRepository {
+  /** Fails with StoreConflictError when (channel, externalId) already exists. */
+  create(
+    input: Pick<ConversationRecord, 'channel' | 'externalId'> & Partial<Pick<ConversationRecord, 'contactId' | 'locale' | 'reference' | 'tokenHash' | 'tokenExpiresAt' | 'status'>>,
+  ): Promise<ConversationRecord>;
+  get(id: string): Promise<ConversationRecord | null>;
+  findByExternal(channel: string, externalId: string): Promise<ConversationRecord | null>;
+  findByTokenHash(tokenHash: string): Promise<ConversationRecord | null>;
+  /** Fails with StoreNotFoundError for an unknown id. `lastSeq` is the messages repository's to move. */
+  update(id: string, patch: Patch<Omit<ConversationRecord, 'lastSeq'>>): Promise<ConversationRecord>;
+  /** Newest first. */
+  list(filter: { status?: ConversationStatus; channel?: string } & Page): Promise<ConversationRecord[]>;
+}
+
+export interface MessageRepository {
+  /**
+   * Appends to a conversation's transcript with the next seq (atomic, also across processes).
+   * With a `dedupeKey` already present in that conversation, nothing is written and the earlier
+   * message comes back with `duplicate: true`.
+   */
+  append(
+    conversationId: string,
+    input: { direction: MessageDirection; author: MessageAuthor; activity: Record<string, unknown>; dedupeKey?: string | null },
+  ): Promise<{ message: MessageRecord; duplicate: boolean }>;
+  /** In seq order, after `afterSeq` (exclusive); `direction` filters. */
+  list(conversationId: string, options?: { afterSeq?: number; direction?: MessageDirection; limit?: number }): Promise<MessageRecord[]>;
+}
+
+export interface SupportRequestRepository {
+  create(input: Omit<NewRecord<SupportRequestRecord>, 'reference'>): Promise<SupportRequestRecord>;
+  get(id: string): Promise<SupportRequestRecord | null>;
+  getByReference(reference: string): Promise<SupportRequestRecord | null>;
+  update(id: string, patch: Patch<Omit<SupportRequestRecord, 'reference'>>): Promise<SupportRequestRecord>;
+  /** Newest first. */
+  list(filter: { status?: SupportRequestStatus; contactId?: string } & Page): Promise<SupportRequestRecord[]>;
+}
+
+export interface HandoffRepository {
+  create(input: Pick<HandoffRecord, 'conversationId' | 'contactId' | 'reason'>): Promise<HandoffRecord>;
+  get(id: string): Promise<HandoffRecord | null>;
+  update(id: string, patch: Patch<HandoffRecord>): Promise<HandoffRecord>;
+  /** The waiting or active handoff of a conversation, if any. */
+  findOpenByConversation(conversationId: string): Promise<HandoffRecord | null>;
+  /** Oldest first (the queue order). */
+  list(filter: { status?: HandoffStatus; assigneeId?: string } & Page): Promise<HandoffRecord[]>;
+}
+
+export interface SurveyRepository {
+  /** Fails with StoreConflictError when the contact already has a survey for that milestone. */
+  create(input: Omit<NewRecord<SurveyResponseRecord>, never>): Promise<SurveyResponseRecord>;
+  get(id: string): Promise<SurveyResponseRecord | null>;
+  update(id: string, patch: Patch<SurveyResponseRecord>): Promise<SurveyResponseRecord>;
+  /** Newest first. */
+  list(filter: { contactId?: string; answered?: boolean } & Page): Promise<SurveyResponseRecord[]>;
+}
+
+export interface StaffRepository {
+  /** Fails with StoreConflictError for an email already used (case-insensitive). */
+  create(input: Omit<NewRecord<StaffUserRecord>, 'failedLogins' | 'lockedUntil'>): Promise<StaffUserRecord>;
+  get(id: string): Promise<StaffUserRecord | null>;
+  findByEmail(email: string): Promise<StaffUserRecord | null>;
+  update(id: string, patch: Patch<StaffUserRecord>): Promise<StaffUserRecord>;
+  list(filter: Page): Promise<StaffUserRecord[]>;
+  count(): Promise<number>;
+}
+
+export interface AuditRepository {
+  record(input: Omit<AuditEventRecord, 'id' | 'at'> & { at?: Date }): Promise<AuditEventRecord>;
+  /** Newest first. */
+  list(filter: { subjectType?: string; subjectId?: string; actor?: string } & Page): Promise<AuditEventRecord[]>;
+}
+
+/** Everything the bot keeps. Built by `createStore`; closed by the composition root. */
+export interface Store {
+  readonly kind: 'sqlite' | 'mongo';
+  readonly contacts: ContactRepository;
+  readonly conversations: ConversationRepository;
+  readonly messages: MessageRepository;
+  readonly supportRequests: SupportRequestRepository;
+  readonly handoffs: HandoffRepository;
+  readonly surveys: SurveyRepository;
+  readonly staff: StaffRepository;
+  readonly audit: AuditRepository;
+  /** Resolves when the store answers; rejects otherwise (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
