@@ -11,6 +11,9 @@ export type Cipher = {
   open(sealed: string): string;
   sealJson(value: unknown): string;
   openJson<T = unknown>(sealed: string): T;
+  /** Files: 12-byte IV, 16-byte tag, then the ciphertext. */
+  sealBytes(plain: Buffer): Buffer;
+  openBytes(sealed: Buffer): Buffer;
 };
 
 export function createCipher(key: Buffer): Cipher {
@@ -28,9 +31,22 @@ export function createCipher(key: Buffer): Cipher {
     d.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
   };
+  const sealBytes = (plain: Buffer): Buffer => {
+    const iv = crypto.randomBytes(12);
+    const c = crypto.createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([c.update(plain), c.final()]);
+    return Buffer.concat([iv, c.getAuthTag(), body]);
+  };
+  const openBytes = (sealed: Buffer): Buffer => {
+    const d = crypto.createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+    d.setAuthTag(sealed.subarray(12, 28));
+    return Buffer.concat([d.update(sealed.subarray(28)), d.final()]);
+  };
   return {
     seal,
     open,
+    sealBytes,
+    openBytes,
     sealJson: (value) => seal(JSON.stringify(value)),
     openJson: <T>(sealed: string) => JSON.parse(open(sealed)) as T,
   };

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Queue, Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { DirectLineAdapter } from '../adapters/directline/directline-adapter.js';
+import { directLineRoutes } from '../adapters/directline/directline-routes.js';
+import { noAnswers, type Answerer } from './bot/answerer.js';
+import { ConversationBot } from './bot/conversation-bot.js';
+import type { ServiceRegistry } from './bot/services.js';
+import { Vocabulary } from './bot/vocabulary.js';
+import type { Config } from './config/config.js';
+import { loadFlows } from './flows/load-flows.js';
+import type { FlowSet } from './flows/schema.js';
+import { VALIDATORS } from './flows/validators.js';
+import { buildHttpServer } from './http/http-server.js';
+import { createI18n, type I18n } from './i18n/i18n.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { createOutboundQueue, createOutboundWorker } from './queues/outbound-queue.js';
+import { ensureRedis, openRedis, type RedisEndpoint } from './redis/redis-connection.js';
+import { createCipher, resolveDataKey } from './security/cipher.js';
+import { createStore } from './store/create-store.js';
+import { FileStore } from './store/file-store.js';
+import type { Store } from './store/types.js';
+import { RedisTurnLock } from './turn/turn-lock.js';
+import { TurnRunner } from './turn/turn-runner.js';
+
+/** Which parts run in this process: everything (`npm start`), HTTP only, or queue workers only. */
+export type AppRole = 'all' | 'web' | 'worker';
+
+/** What tests and tools may replace; everything else comes from the configuration. */
+export type AppOverrides = {
+  logger?: Logger;
+  store?: Store;
+  role?: AppRole;
+  flowsDir?: string;
+  localesDir?: string;
+  answerer?: Answerer;
+  services?: ServiceRegistry;
+};
+
+export type App = {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly i18n: I18n;
+  readonly flows: FlowSet;
+  readonly runner: TurnRunner;
+  readonly outbound: Queue;
+  readonly http: FastifyInstance | null;
+  /** Starts listening (web) and working (worker); resolves with the base URL when there is one. */
+  start(): Promise<string | null>;
+  /** Stops accepting, finishes turns in flight, then closes workers, queues, Redis and the store. */
+  stop(): Promise<void>;
+};
+
+/** The folder holding package.json, flows/, locales/ — found from this file, wherever it was built to. */
+export function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above the application');
+    dir = parent;
+  }
+  return dir;
+}
+
+/**
+ * The composition root: builds every part from the configuration, in order, and closes them in
+ * reverse. Nothing connects at import time; `main.ts` is the only caller with side effects.
+ */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const root = projectRoot();
+  const role = overrides.role ?? 'all';
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
+  const closers: { name: string; close: () => Promise<unknown> }[] = [];
+  const closeAll = async () => {
+    for (const { name, close } of closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.warn({ err: error, event: 'app.close_failed', part: name }, `closing ${name} failed`);
+      }
+    }
+    closers.length = 0;
+  };
+
+  try {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    const dataKey = resolveDataKey(config.dataKey, config.dataDir);
+    if (dataKey.generated) logger.warn({ event: 'data_key.generated' }, `generated a data key in ${config.dataDir}/data.key; back it up, or set DATA_KEY`);
+    const cipher = createCipher(dataKey.key);
+
+    const i18n = createI18n(overrides.localesDir ?? path.join(root, 'locales'));
+    const services = overrides.services ?? {};
+    const flows = loadFlows(overrides.flowsDir ?? path.join(root, 'flows'), {
+      i18n,
+      services: new Set(Object.keys(services)),
+      validators: new Set(Object.keys(VALIDATORS)),
+    });
+
+    const store = overrides.store ?? (await createStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, cipher }));
+    closers.push({ name: 'store', close: () => store.close() });
+
+    const endpoint: RedisEndpoint = await ensureRedis(config.redisUrl, config.dataDir, logger);
+    closers.push({ name: 'private redis', close: () => endpoint.stop() });
+    const redis = await connect(openRedis(endpoint.url), closers, 'redis');
+    const queueRedis = await connect(openRedis(endpoint.url), closers, 'queue redis');
+    const bullPrefix = `${config.redisPrefix}-bull`;
+
+    const vocabulary = new Vocabulary(i18n);
+    const bot = new ConversationBot({ flows, i18n, vocabulary, services, store, answerer: overrides.answerer ?? noAnswers });
+    const lock = new RedisTurnLock(redis, { prefix: `${config.redisPrefix}:lock:` });
+    const runner = new TurnRunner({ store, lock, bot, i18n, logger });
+    const webchat = new DirectLineAdapter();
+    runner.register(webchat);
+
+    const outbound = createOutboundQueue(queueRedis, bullPrefix);
+    closers.push({ name: 'outbound queue', close: () => outbound.close() });
+
+    let worker: Worker | null = null;
+    if (role !== 'web') {
+      const workerRedis = await connect(openRedis(endpoint.url), closers, 'worker redis');
+      worker = createOutboundWorker({ connection: workerRedis, prefix: bullPrefix, runner, i18n, logger });
+      const started = worker;
+      closers.push({ name: 'outbound worker', close: () => started.close() });
+    }
+
+    let http: FastifyInstance | null = null;
+    if (role !== 'worker') {
+      const files = new FileStore(config.dataDir, cipher);
+      http = await buildHttpServer({
+        logger,
+        publicDir: path.join(root, 'src', 'web', 'public'),
+        trustProxy: config.trustProxy,
+        readiness: { store: () => store.ping(), redis: () => redis.ping() },
+        plugins: [(app) => directLineRoutes(app, { store, runner, adapter: webchat, files })],
+      });
+      const server = http;
+      // Registered last, so it closes first: stop accepting and let turns in flight finish.
+      closers.push({ name: 'http', close: () => server.close() });
+    }
+
+    return {
+      config,
+      logger,
+      store,
+      i18n,
+      flows,
+      runner,
+      outbound,
+      http,
+      async start() {
+        if (!http) return null;
+        const address = await http.listen({ port: config.port, host: config.host });
+        return address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+      },
+      stop: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function connect(redis: Redis, closers: { name: string; close: () => Promise<unknown> }[], name: string): Promise<Redis> {
+  await redis.connect();
+  closers.push({ name, close: () => redis.quit() });
+  return redis;
+}

@@ -1,0 +1,248 @@
+import type { TurnContext, Activity } from 'botbuilder-core';
+import type { ChannelAdapter } from '../channels/channel-adapter.js';
+import { step, type EngineContext } from '../flows/engine.js';
+import type { AttachmentInput, Effect, EngineInput, StepResult } from '../flows/engine-types.js';
+import type { FlowSet } from '../flows/schema.js';
+import { DEFAULT_LOCALE, isLocale, type I18n, type Locale } from '../i18n/i18n.js';
+import type { Store } from '../store/types.js';
+import { hasArabic, hasLatin, normalizeArabic } from '../text/normalize.js';
+import type { Answerer } from './answerer.js';
+import { renderReplies, type Reply } from './render.js';
+import type { ServiceRegistry } from './services.js';
+import { getTurnData, type TurnData } from './turn-data.js';
+import type { Command, Vocabulary } from './vocabulary.js';
+
+/** Longest message the bot reads; longer ones are answered with a request to shorten. */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+export type BotDependencies = {
+  flows: FlowSet;
+  i18n: I18n;
+  vocabulary: Vocabulary;
+  services: ServiceRegistry;
+  store: Store;
+  answerer: Answerer;
+};
+
+/**
+ * The turn logic behind every channel: read the message, decide (global command, running flow,
+ * a question, a greeting, a flow's trigger phrase), run the flow engine, perform its effects and
+ * reply. It knows Activities only — never a channel's wire format.
+ */
+export class ConversationBot {
+  private readonly engine: EngineContext;
+
+  constructor(private readonly deps: BotDependencies) {
+    this.engine = { flows: deps.flows, words: (key) => deps.vocabulary.words(key) };
+  }
+
+  /** Entry point for one turn (the TurnRunner has loaded the conversation into the context). */
+  readonly onTurn = async (context: TurnContext): Promise<void> => {
+    if (context.activity.type !== 'message') return;
+    const turn = getTurnData(context);
+    const replies: Reply[] = [];
+    const activity = context.activity;
+    const text = typeof activity.text === 'string' ? activity.text : '';
+    turn.state.locale ??= detectLocale(text, activity.locale);
+    await this.handleMessage(turn, text, attachmentsOf(activity), activity, replies);
+    await this.send(context, turn, replies);
+  };
+
+  private async handleMessage(turn: TurnData, text: string, attachments: AttachmentInput[], activity: Activity, replies: Reply[]): Promise<void> {
+    if (text.length > MAX_MESSAGE_LENGTH) {
+      replies.push(say('bad_input.too_long', { length: text.length, max: MAX_MESSAGE_LENGTH }));
+      return this.reprompt(turn, replies);
+    }
+    const command = this.deps.vocabulary.command(text);
+    if (turn.status === 'waiting' || turn.status === 'human') return this.whileWithPerson(turn, command, replies);
+    if (command) return this.runCommand(turn, command, replies);
+    if (attachments.length > 0) return this.receiveFiles(turn, attachments, replies);
+    if (normalizeArabic(text) === '' && !/\p{Extended_Pictographic}/u.test(text)) {
+      const unsupported = (activity.channelData as { unsupported?: unknown } | undefined)?.unsupported;
+      replies.push(say(unsupported ? 'bad_input.unsupported' : 'bad_input.empty'));
+      return this.reprompt(turn, replies);
+    }
+    if (turn.state.frame) {
+      const result = await this.advance(turn, { kind: 'text', text }, []);
+      if (result.outcome !== 'refused') return this.collect(turn, result, replies);
+      if (this.deps.flows.get(turn.state.frame.flow)?.passthrough) {
+        turn.state.frame = null;
+        return this.route(turn, text, replies);
+      }
+      const answer = await this.deps.answerer.answer(text, turn.state.locale ?? DEFAULT_LOCALE);
+      if (answer) {
+        replies.push({ type: 'text', text: answer.text, channelData: { faq: { id: answer.id, score: answer.score } } });
+        return this.reprompt(turn, replies);
+      }
+      return this.collect(turn, result, replies);
+    }
+    return this.route(turn, text, replies);
+  }
+
+  /** A message outside any flow: a trigger phrase, a greeting, a question, or the fallback menu. */
+  private async route(turn: TurnData, text: string, replies: Reply[]): Promise<void> {
+    const { vocabulary, flows, answerer } = this.deps;
+    const triggered = vocabulary.trigger(text, flows);
+    if (triggered) return this.start(turn, triggered, replies);
+    const greeting = vocabulary.greeting(text);
+    if (greeting.kind && greeting.rest === '') return this.start(turn, greeting.kind === 'salam' ? 'welcome' : 'hello', replies);
+    const answer = await answerer.answer(greeting.kind ? greeting.rest : text, turn.state.locale ?? DEFAULT_LOCALE);
+    if (answer) {
+      replies.push({ type: 'text', text: answer.text, channelData: { faq: { id: answer.id, score: answer.score } } });
+      return;
+    }
+    const firstMessage = turn.conversation.processedSeq === 0 || greeting.kind !== null;
+    if (firstMessage) return this.start(turn, greeting.kind === 'salam' ? 'welcome' : 'hello', replies);
+    replies.push(say('fallback.text'), { type: 'channelData', channelData: { faq: null } });
+    return this.start(turn, 'main_menu', replies);
+  }
+
+  private async runCommand(turn: TurnData, command: Command, replies: Reply[]): Promise<void> {
+    switch (command) {
+      case 'menu':
+        return this.start(turn, 'main_menu', replies);
+      case 'back': {
+        if (!turn.state.frame || turn.state.frame.history.length === 0) replies.push(say('back.nothing'));
+        if (!turn.state.frame) return this.start(turn, 'main_menu', replies);
+        return this.collect(turn, await this.advance(turn, { kind: 'back' }, []), replies);
+      }
+      case 'cancel':
+        replies.push(say(turn.state.frame ? 'cancel.done' : 'cancel.nothing'));
+        turn.state.frame = null;
+        return this.start(turn, 'main_menu', replies);
+      case 'language':
+      case 'to_english':
+      case 'to_arabic':
+        return this.switchLanguage(turn, command, replies);
+      case 'help':
+        replies.push(say('help.text'));
+        return this.reprompt(turn, replies);
+      case 'human':
+        turn.state.frame = null;
+        return this.performEffects(turn, [{ type: 'handoff', reason: 'asked_for_person' }], replies);
+    }
+  }
+
+  private async switchLanguage(turn: TurnData, command: Command, replies: Reply[]): Promise<void> {
+    const current = turn.state.locale ?? DEFAULT_LOCALE;
+    const locale: Locale = command === 'to_english' ? 'en' : command === 'to_arabic' ? 'ar' : current === 'ar' ? 'en' : 'ar';
+    turn.state.locale = locale;
+    replies.push({ type: 'setLocale', locale }, say('language.switched'));
+    return turn.state.frame ? this.reprompt(turn, replies) : this.start(turn, 'main_menu', replies);
+  }
+
+  /** While a person owns the conversation the bot stays quiet; only leaving, language and help answer. */
+  private async whileWithPerson(turn: TurnData, command: Command | null, replies: Reply[]): Promise<void> {
+    if (command === 'menu' || command === 'cancel') {
+      const handoff = await this.deps.store.handoffs.findOpenByConversation(turn.conversation.id);
+      if (handoff) await this.deps.store.handoffs.update(handoff.id, { status: 'resolved', resolvedAt: new Date() });
+      turn.status = 'bot';
+      replies.push(say('handoff.left'));
+      return this.start(turn, 'main_menu', replies);
+    }
+    if (command === 'language' || command === 'to_english' || command === 'to_arabic') {
+      const locale: Locale = command === 'to_english' ? 'en' : command === 'to_arabic' ? 'ar' : turn.state.locale === 'en' ? 'ar' : 'en';
+      turn.state.locale = locale;
+      replies.push({ type: 'setLocale', locale }, say('language.switched'));
+    } else if (command === 'help') {
+      replies.push(say('handoff.waiting'));
+    }
+  }
+
+  private async receiveFiles(turn: TurnData, attachments: AttachmentInput[], replies: Reply[]): Promise<void> {
+    if (turn.state.frame) return this.collect(turn, await this.advance(turn, { kind: 'attachments', attachments }, []), replies);
+    replies.push(say('bad_input.file_outside_form', { name: attachments[0]?.name ?? '' }));
+  }
+
+  private async start(turn: TurnData, flow: string, replies: Reply[]): Promise<void> {
+    return this.collect(turn, await this.advance(turn, { kind: 'start', flow }, []), replies);
+  }
+
+  private async reprompt(turn: TurnData, replies: Reply[]): Promise<void> {
+    if (turn.state.frame) return this.collect(turn, await this.advance(turn, { kind: 'reprompt' }, []), replies);
+  }
+
+  /** Steps the engine, running service calls until it waits for the beneficiary or goes idle. */
+  private async advance(turn: TurnData, input: EngineInput, effects: Effect[]): Promise<StepResult> {
+    let result = step(this.engine, turn.state, input);
+    effects.push(...result.effects);
+    for (let guard = 0; result.status === 'call' && guard < 20; guard += 1) {
+      const call = result.effects.findLast((e) => e.type === 'call');
+      if (call?.type !== 'call') break;
+      const service = this.deps.services[call.service];
+      if (!service) throw new Error(`flow calls unknown service ${call.service}`);
+      const value = await service(call.args, { store: this.deps.store, turn });
+      result = step(this.engine, result.state, { kind: 'result', value });
+      effects.push(...result.effects);
+    }
+    return { ...result, effects };
+  }
+
+  private async collect(turn: TurnData, result: StepResult, replies: Reply[]): Promise<void> {
+    turn.state = result.state;
+    await this.performEffects(turn, result.effects, replies);
+  }
+
+  /** Carries out what the engine asked for; texts become replies, the rest touches the store. */
+  private async performEffects(turn: TurnData, effects: Effect[], replies: Reply[]): Promise<void> {
+    const { store } = this.deps;
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'say':
+        case 'ask':
+        case 'setLocale':
+          replies.push(effect);
+          break;
+        case 'call':
+          break;
+        case 'consent': {
+          if (!turn.contact) break;
+          const consent = { version: effect.version, at: new Date(), channel: turn.conversation.channel };
+          turn.contact = await store.contacts.update(turn.contact.id, { consent });
+          await store.audit.record({
+            actor: `beneficiary:${turn.contact.id}`,
+            action: 'consent.granted',
+            subjectType: 'contact',
+            subjectId: turn.contact.id,
+            details: { version: effect.version, channel: consent.channel },
+          });
+          turn.log.info({ event: 'consent.granted', version: effect.version }, 'consent granted');
+          break;
+        }
+        case 'handoff': {
+          const open = await store.handoffs.findOpenByConversation(turn.conversation.id);
+          if (!open) await store.handoffs.create({ conversationId: turn.conversation.id, contactId: turn.contact?.id ?? null, reason: effect.reason });
+          turn.state.frame = null;
+          turn.status = 'waiting';
+          replies.push(say('handoff.requested'));
+          turn.log.info({ event: 'handoff.requested', reason: effect.reason }, 'handoff requested');
+          break;
+        }
+      }
+    }
+  }
+
+  private async send(context: TurnContext, turn: TurnData, replies: Reply[]): Promise<void> {
+    const adapter = context.adapter as ChannelAdapter;
+    const activities = renderReplies(replies, { i18n: this.deps.i18n, locale: turn.state.locale ?? DEFAULT_LOCALE, capabilities: adapter.capabilities });
+    if (activities.length > 0) await context.sendActivities(activities);
+  }
+}
+
+const say = (key: string, params: Record<string, string | number> = {}): Reply => ({ type: 'say', key, params });
+
+/** Language of a first message: Arabic letters → ar, Latin only → en, otherwise the client's hint or Arabic. */
+export function detectLocale(text: string, hint: string | undefined): Locale {
+  if (hasArabic(text)) return 'ar';
+  if (hasLatin(text)) return 'en';
+  const short = hint?.slice(0, 2);
+  return isLocale(short) ? short : DEFAULT_LOCALE;
+}
+
+function attachmentsOf(activity: Activity): AttachmentInput[] {
+  return (activity.attachments ?? []).map((a) => ({
+    name: a.name ?? 'file',
+    contentType: a.contentType,
+    ...(a.contentUrl ? { url: a.contentUrl } : {}),
+  }));
+}

@@ -1,0 +1,113 @@
+import { normalizeArabic, stripInvisible, toAsciiDigits } from '../text/normalize.js';
+import type { AttachmentInput, ParseContext, ParseResult } from './engine-types.js';
+import type { FlowStep, InputType } from './schema.js';
+
+/**
+ * Answer readers, one per input type. Each takes what the beneficiary sent and either returns the
+ * normalized value or the locale key of a message that says exactly what is wrong.
+ * Types without a reader yet are refused when flows load.
+ */
+export type InputReader = (raw: string, step: FlowStep, ctx: ParseContext) => ParseResult;
+
+export const MAX_TEXT_ANSWER = 500;
+
+const readText: InputReader = (raw) => {
+  const text = stripInvisible(raw).replace(/\s+/g, ' ').trim();
+  if (text === '') return { ok: false, error: 'inputs.errors.empty' };
+  if (text.length > MAX_TEXT_ANSWER) return { ok: false, error: 'inputs.errors.too_long', params: { max: MAX_TEXT_ANSWER } };
+  return { ok: true, value: text };
+};
+
+const MULTIPLIERS: [RegExp, number][] = [
+  [/(?:^|\s)(?:الف|الاف|آلاف|ألف|k|thousand)(?:\s|$)/i, 1000],
+  [/(?:^|\s)(?:مليون|ملايين|million|m)(?:\s|$)/i, 1_000_000],
+];
+
+/** Reads "5 آلاف", "٥٠٠٠", "5,000", "5000 ريال" and "5.5" as numbers. */
+export function readNumber(raw: string): number | null {
+  const text = toAsciiDigits(stripInvisible(raw)).replace(/[\u066C,،](?=\d{3}\b)/g, '').trim();
+  const match = /-?\d+(?:\.\d+)?/.exec(text);
+  if (!match) return null;
+  if ((text.match(/\d+(?:\.\d+)?/g) ?? []).length > 1) return null;
+  let value = Number(match[0]);
+  const rest = normalizeArabic(text.replace(match[0], ' '));
+  for (const [pattern, factor] of MULTIPLIERS) if (pattern.test(` ${rest} `)) value *= factor;
+  return Number.isFinite(value) ? value : null;
+}
+
+const readNumberAnswer: InputReader = (raw, step) => {
+  const value = readNumber(raw);
+  if (value === null) return { ok: false, error: 'inputs.errors.number' };
+  if (step.min !== undefined && value < step.min) return { ok: false, error: 'inputs.errors.number_min', params: { min: step.min } };
+  if (step.max !== undefined && value > step.max) return { ok: false, error: 'inputs.errors.number_max', params: { max: step.max } };
+  return { ok: true, value };
+};
+
+/**
+ * A choice is picked by its number in the list ("2", "٢"), its value, its label in either language,
+ * or one of its extra `match` words.
+ */
+const readChoice: InputReader = (raw, step, ctx) => {
+  const choices = step.choices ?? [];
+  const text = normalizeArabic(raw);
+  const index = /^\d{1,2}$/.test(text) ? Number(text) - 1 : -1;
+  const byIndex = choices[index];
+  if (byIndex) return { ok: true, value: byIndex.value };
+  const found = choices.find(
+    (c) => c.value === text || ctx.words(c.label).includes(text) || (c.match ? ctx.words(c.match).includes(text) : false),
+  );
+  if (found) return { ok: true, value: found.value };
+  return { ok: false, error: 'inputs.errors.choice', params: { count: choices.length } };
+};
+
+const YES_EMOJI = /^(?:👍|👌|✅|✔️?)(?:\p{Emoji_Modifier})?$/u;
+const NO_EMOJI = /^(?:👎|❌|✖️?)(?:\p{Emoji_Modifier})?$/u;
+
+const readYesNo: InputReader = (raw, _step, ctx) => {
+  const trimmed = stripInvisible(raw).trim();
+  if (YES_EMOJI.test(trimmed)) return { ok: true, value: true };
+  if (NO_EMOJI.test(trimmed)) return { ok: true, value: false };
+  const text = normalizeArabic(trimmed);
+  if (ctx.words('inputs.yes_words').includes(text)) return { ok: true, value: true };
+  if (ctx.words('inputs.no_words').includes(text)) return { ok: true, value: false };
+  return { ok: false, error: 'inputs.errors.yes_no' };
+};
+
+/** Saudi national ID (1…) or iqama (2…): ten digits with a Luhn check digit. */
+export function isValidNationalId(id: string): boolean {
+  if (!/^[12]\d{9}$/.test(id)) return false;
+  let sum = 0;
+  for (let i = 0; i < 10; i += 1) {
+    let digit = Number(id[i]);
+    if (i % 2 === 0) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+const readNationalId: InputReader = (raw) => {
+  const digits = toAsciiDigits(stripInvisible(raw)).replace(/[\s-]/g, '');
+  const found = /\d+/.exec(digits)?.[0] ?? '';
+  if (found.length !== 10) return { ok: false, error: 'inputs.errors.national_id_length', params: { count: found.length } };
+  if (!/^[12]/.test(found)) return { ok: false, error: 'inputs.errors.national_id_start' };
+  if (!isValidNationalId(found)) return { ok: false, error: 'inputs.errors.national_id_checksum' };
+  return { ok: true, value: found };
+};
+
+export const INPUT_READERS: Partial<Record<InputType, InputReader>> = {
+  text: readText,
+  number: readNumberAnswer,
+  choice: readChoice,
+  yesNo: readYesNo,
+  nationalId: readNationalId,
+  attachment: () => ({ ok: false, error: 'inputs.errors.attachment' }),
+};
+
+/** Attachments answer an `attachment` question; text there is refused with a hint (or "later" when optional). */
+export function readAttachments(attachments: AttachmentInput[]): ParseResult {
+  if (attachments.length === 0) return { ok: false, error: 'inputs.errors.attachment' };
+  return { ok: true, value: attachments.map((a) => ({ name: a.name, contentType: a.contentType, id: a.id ?? null })) };
+}

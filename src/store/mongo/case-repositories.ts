@@ -1,0 +1,168 @@
+/** Support requests, handoffs, surveys, staff and the audit trail on MongoDB. */
+import crypto from 'node:crypto';
+import { formatRequestReference, normalizeEmail, OPEN_HANDOFF_STATUSES, referenceCounterName } from '../record-values.js';
+import type {
+  AuditRepository,
+  HandoffRepository,
+  StaffRepository,
+  SupportRequestRepository,
+  SurveyRepository,
+} from '../types.js';
+import type { MongoContext } from './conversation-repositories.js';
+import { auditFromDoc, handoffMapping, staffMapping, supportRequestMapping, surveyMapping } from './documents.js';
+import type { AuditEventDoc, CounterDoc, HandoffDoc, StaffUserDoc, SupportRequestDoc, SurveyResponseDoc } from './models.js';
+import { definedFilter, findById, insertRecord, pageOf, patchById } from './operations.js';
+
+export function createSupportRequestRepository({ models, cipher }: MongoContext): SupportRequestRepository {
+  const { Counter, SupportRequest } = models;
+
+  /**
+   * The upserting `$inc` is atomic, so concurrent creates get distinct numbers. Unlike SQLite it is
+   * not in a transaction with the insert: a failed insert leaves an unused number (a gap), never a repeat.
+   */
+  const nextSequence = async (name: string): Promise<number> => {
+    const counter = await Counter.findByIdAndUpdate(name, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' })
+      .lean<CounterDoc>()
+      .exec();
+    if (!counter) throw new Error(`counter ${name} did not return a value`);
+    return counter.value;
+  };
+
+  return {
+    async create(input) {
+      const now = new Date();
+      const year = now.getUTCFullYear();
+      const reference = formatRequestReference(year, await nextSequence(referenceCounterName(year)));
+      return insertRecord(SupportRequest, supportRequestMapping, cipher, { ...input, id: crypto.randomUUID(), reference, createdAt: now, updatedAt: now });
+    },
+    get: (id) => findById(SupportRequest, supportRequestMapping, cipher, id),
+    async getByReference(reference) {
+      const doc = await SupportRequest.findOne({ reference }).lean<SupportRequestDoc>().exec();
+      return doc ? supportRequestMapping.fromDoc(doc, cipher) : null;
+    },
+    update: (id, patch) => patchById(SupportRequest, supportRequestMapping, cipher, id, patch, { updatedAt: new Date() }),
+    async list(filter) {
+      const { skip, limit } = pageOf(filter);
+      const docs = await SupportRequest.find(definedFilter({ status: filter.status, contactId: filter.contactId }))
+        .sort({ createdAt: -1, _id: -1 })
+        .skip(skip)
+        .limit(limit)
+        .lean<SupportRequestDoc[]>()
+        .exec();
+      return docs.map((doc) => supportRequestMapping.fromDoc(doc, cipher));
+    },
+  };
+}
+
+export function createHandoffRepository({ models, cipher }: MongoContext): HandoffRepository {
+  const { Handoff } = models;
+  return {
+    create: (input) =>
+      insertRecord(Handoff, handoffMapping, cipher, {
+        id: crypto.randomUUID(),
+        conversationId: input.conversationId,
+        contactId: input.contactId,
+        reason: input.reason,
+        status: 'waiting',
+        assigneeId: null,
+        createdAt: new Date(),
+        claimedAt: null,
+        resolvedAt: null,
+      }),
+    get: (id) => findById(Handoff, handoffMapping, cipher, id),
+    update: (id, patch) => patchById(Handoff, handoffMapping, cipher, id, patch),
+    async findOpenByConversation(conversationId) {
+      const doc = await Handoff.findOne({ conversationId, status: { $in: [...OPEN_HANDOFF_STATUSES] } })
+        .sort({ createdAt: -1, _id: -1 })
+        .lean<HandoffDoc>()
+        .exec();
+      return doc ? handoffMapping.fromDoc(doc, cipher) : null;
+    },
+    async list(filter) {
+      const { skip, limit } = pageOf(filter);
+      // Oldest first: the queue is served in the order people asked.
+      const docs = await Handoff.find(definedFilter({ status: filter.status, assigneeId: filter.assigneeId }))
+        .sort({ createdAt: 1, _id: 1 })
+        .skip(skip)
+        .limit(limit)
+        .lean<HandoffDoc[]>()
+        .exec();
+      return docs.map((doc) => handoffMapping.fromDoc(doc, cipher));
+    },
+  };
+}
+
+export function createSurveyRepository({ models, cipher }: MongoContext): SurveyRepository {
+  const { SurveyResponse } = models;
+  return {
+    create: (input) => insertRecord(SurveyResponse, surveyMapping, cipher, { ...input, id: crypto.randomUUID() }),
+    get: (id) => findById(SurveyResponse, surveyMapping, cipher, id),
+    update: (id, patch) => patchById(SurveyResponse, surveyMapping, cipher, id, patch),
+    async list(filter) {
+      const { skip, limit } = pageOf(filter);
+      const answered = filter.answered === undefined ? undefined : filter.answered ? { $ne: null } : null;
+      const docs = await SurveyResponse.find(definedFilter({ contactId: filter.contactId, answeredAt: answered }))
+        .sort({ sentAt: -1, _id: -1 })
+        .skip(skip)
+        .limit(limit)
+        .lean<SurveyResponseDoc[]>()
+        .exec();
+      return docs.map((doc) => surveyMapping.fromDoc(doc, cipher));
+    },
+  };
+}
+
+export function createStaffRepository({ models, cipher }: MongoContext): StaffRepository {
+  const { StaffUser } = models;
+  return {
+    async create(input) {
+      const now = new Date();
+      // The mapping lower-cases the email, so the unique index is case-insensitive in effect.
+      const record = { ...input, id: crypto.randomUUID(), failedLogins: 0, lockedUntil: null, createdAt: now, updatedAt: now };
+      return insertRecord(StaffUser, staffMapping, cipher, record);
+    },
+    get: (id) => findById(StaffUser, staffMapping, cipher, id),
+    async findByEmail(email) {
+      const doc = await StaffUser.findOne({ email: normalizeEmail(email) }).lean<StaffUserDoc>().exec();
+      return doc ? staffMapping.fromDoc(doc, cipher) : null;
+    },
+    update: (id, patch) => patchById(StaffUser, staffMapping, cipher, id, patch, { updatedAt: new Date() }),
+    async list(filter) {
+      const { skip, limit } = pageOf(filter);
+      // By email: a stable order with no ties, which is what an admin list wants.
+      const docs = await StaffUser.find().sort({ email: 1 }).skip(skip).limit(limit).lean<StaffUserDoc[]>().exec();
+      return docs.map((doc) => staffMapping.fromDoc(doc, cipher));
+    },
+    count: () => StaffUser.countDocuments().exec(),
+  };
+}
+
+/** Audit events are only ever appended and read, so there is no update path. */
+export function createAuditRepository({ models }: MongoContext): AuditRepository {
+  const { AuditEvent } = models;
+  return {
+    async record(input) {
+      const doc: AuditEventDoc = {
+        _id: crypto.randomUUID(),
+        at: input.at ?? new Date(),
+        actor: input.actor,
+        action: input.action,
+        subjectType: input.subjectType,
+        subjectId: input.subjectId,
+        details: input.details,
+      };
+      await AuditEvent.create(doc);
+      return auditFromDoc(doc);
+    },
+    async list(filter) {
+      const { skip, limit } = pageOf(filter);
+      const docs = await AuditEvent.find(definedFilter({ subjectType: filter.subjectType, subjectId: filter.subjectId, actor: filter.actor }))
+        .sort({ at: -1, _id: -1 })
+        .skip(skip)
+        .limit(limit)
+        .lean<AuditEventDoc[]>()
+        .exec();
+      return docs.map(auditFromDoc);
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/** Contacts, conversations and transcripts on MongoDB. */
+import crypto from 'node:crypto';
+import type { Cipher } from '../../security/cipher.js';
+import { StoreNotFoundError } from '../../errors/store-errors.js';
+import type { ContactRepository, ConversationRepository, MessageRecord, MessageRepository } from '../types.js';
+import { channelFromDoc, contactMapping, conversationMapping, messageFromDoc, messageToDoc } from './documents.js';
+import type { ContactChannelDoc, ConversationDoc, MessageDoc, Models } from './models.js';
+import { definedFilter, findById, insertRecord, isDuplicateKeyError, limitOf, pageOf, patchById } from './operations.js';
+
+export type MongoContext = { models: Models; cipher: Cipher };
+
+export function createContactRepository({ models, cipher }: MongoContext): ContactRepository {
+  const { Contact, ContactChannel } = models;
+  const findLink = (channel: string, address: string) => ContactChannel.findOne({ channel, address }).lean<ContactChannelDoc>().exec();
+
+  return {
+    async create(input) {
+      const now = new Date();
+      const record = { id: crypto.randomUUID(), locale: input.locale, displayName: input.displayName, consent: null, createdAt: now, updatedAt: now };
+      return insertRecord(Contact, contactMapping, cipher, record);
+    },
+    get: (id) => findById(Contact, contactMapping, cipher, id),
+    update: (id, patch) => patchById(Contact, contactMapping, cipher, id, patch, { updatedAt: new Date() }),
+    async findByChannelAddress(channel, address) {
+      const link = await findLink(channel, address);
+      return link ? findById(Contact, contactMapping, cipher, link.contactId) : null;
+    },
+    async linkChannel(contactId, channel, address) {
+      const existing = await findLink(channel, address);
+      if (existing) return channelFromDoc(existing);
+      if (!(await Contact.exists({ _id: contactId }))) throw new StoreNotFoundError('contact', contactId);
+      const doc: ContactChannelDoc = { _id: crypto.randomUUID(), contactId, channel, address, createdAt: new Date() };
+      try {
+        await ContactChannel.create(doc);
+        return channelFromDoc(doc);
+      } catch (error) {
+        // Another process linked the same address between our read and insert: theirs stands.
+        const winner = isDuplicateKeyError(error) ? await findLink(channel, address) : null;
+        if (!winner) throw error;
+        return channelFromDoc(winner);
+      }
+    },
+    async listChannels(contactId) {
+      const docs = await ContactChannel.find({ contactId }).sort({ createdAt: 1, _id: 1 }).lean<ContactChannelDoc[]>().exec();
+      return docs.map(channelFromDoc);
+    },
+  };
+}
+
+export function createConversationRepository({ models, cipher }: MongoContext): ConversationRepository {
+  const { Conversation } = models;
+  const findOne = async (filter: { channel: string; externalId: string } | { tokenHash: string }) => {
+    const doc = await Conversation.findOne(filter).lean<ConversationDoc>().exec();
+    return doc ? conversationMapping.fromDoc(doc, cipher) : null;
+  };
+
+  return {
+    async create(input) {
+      const now = new Date();
+      return insertRecord(Conversation, conversationMapping, cipher, {
+        id: crypto.randomUUID(),
+        channel: input.channel,
+        externalId: input.externalId,
+        contactId: input.contactId ?? null,
+        status: input.status ?? 'bot',
+        locale: input.locale ?? null,
+        state: null,
+        reference: input.reference ?? null,
+        tokenHash: input.tokenHash ?? null,
+        tokenExpiresAt: input.tokenExpiresAt ?? null,
+        processedSeq: 0,
+        lastSeq: 0,
+        createdAt: now,
+        updatedAt: now,
+      });
+    },
+    get: (id) => findById(Conversation, conversationMapping, cipher, id),
+    findByExternal: (channel, externalId) => findOne({ channel, externalId }),
+    findByTokenHash: (tokenHash) => findOne({ tokenHash }),
+    update: (id, patch) => patchById(Conversation, conversationMapping, cipher, id, patch, { updatedAt: new Date() }),
+    async list(filter) {
+      const { skip, limit } = pageOf(filter);
+      const docs = await Conversation.find(definedFilter({ status: filter.status, channel: filter.channel }))
+        .sort({ createdAt: -1, _id: -1 })
+        .skip(skip)
+        .limit(limit)
+        .lean<ConversationDoc[]>()
+        .exec();
+      return docs.map((doc) => conversationMapping.fromDoc(doc, cipher));
+    },
+  };
+}
+
+export function createMessageRepository({ models, cipher }: MongoContext): MessageRepository {
+  const { Conversation, Message } = models;
+  const findByDedupeKey = async (conversationId: string, dedupeKey: string): Promise<MessageRecord | null> => {
+    const doc = await Message.findOne({ conversationId, dedupeKey }).lean<MessageDoc>().exec();
+    return doc ? messageFromDoc(doc, cipher) : null;
+  };
+
+  /**
+   * `$inc` on the conversation hands out each seq exactly once, across processes, without a
+   * transaction (which would need a replica set). The cost: a seq taken by an insert that then
+   * loses a dedupe race is never used, so a transcript can have a gap; seqs stay increasing.
+   */
+  const takeSeq = async (conversationId: string, now: Date): Promise<number> => {
+    const conversation = await Conversation.findByIdAndUpdate(
+      conversationId,
+      { $inc: { lastSeq: 1 }, $set: { updatedAt: now } },
+      { returnDocument: 'after' },
+    )
+      .lean<ConversationDoc>()
+      .exec();
+    if (!conversation) throw new StoreNotFoundError('conversation', conversationId);
+    return conversation.lastSeq;
+  };
+
+  return {
+    async append(conversationId, input) {
+      const dedupeKey = input.dedupeKey ?? null;
+      const earlier = dedupeKey === null ? null : await findByDedupeKey(conversationId, dedupeKey);
+      if (earlier) return { message: earlier, duplicate: true };
+
+      const now = new Date();
+      const message: MessageRecord = {
+        conversationId,
+        seq: await takeSeq(conversationId, now),
+        direction: input.direction,
+        author: input.author,
+        activity: input.activity,
+        dedupeKey,
+        createdAt: now,
+      };
+      const doc = messageToDoc(message, cipher);
+      try {
+        await Message.create(doc);
+      } catch (error) {
+        // Two deliveries of one inbound message raced past the check above; the first one stands.
+        const winner = dedupeKey !== null && isDuplicateKeyError(error) ? await findByDedupeKey(conversationId, dedupeKey) : null;
+        if (!winner) throw error;
+        return { message: winner, duplicate: true };
+      }
+      return { message: messageFromDoc(doc, cipher), duplicate: false };
+    },
+    async list(conversationId, options = {}) {
+      const filter = definedFilter({ conversationId, seq: { $gt: options.afterSeq ?? 0 }, direction: options.direction });
+      const docs = await Message.find(filter).sort({ seq: 1 }).limit(limitOf(options.limit)).lean<MessageDoc[]>().exec();
+      return docs.map((doc) => messageFromDoc(doc, cipher));
+    },
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * Mongoose schemas for the MongoDB store. Documents keep the record field names (with `_id` for
+ * `id`), so mapping stays one-to-one; sealed fields are cipher-text strings, dates are BSON dates.
+ * Timestamps are set by the store rather than mongoose, so both stores stamp the same way.
+ */
+import mongoose, { Schema } from 'mongoose';
+import { LOCALES, type Locale } from '../../i18n/i18n.js';
+import { AUTHOR_KINDS, HANDOFF_STATUSES, MESSAGE_DIRECTIONS, STAFF_ROLES, SUPPORT_REQUEST_STATUSES } from '../record-values.js';
+import {
+  CONVERSATION_STATUSES,
+  type AuditEventRecord,
+  type ConsentRecord,
+  type ContactChannelRecord,
+  type ConversationStatus,
+  type HandoffRecord,
+  type MessageAuthor,
+  type MessageDirection,
+  type StaffUserRecord,
+  type SupportRequestStatus,
+  type SurveyResponseRecord,
+} from '../types.js';
+
+/** A record as a document: `_id` instead of `id`. */
+type AsDocument<R extends { id: string }> = Omit<R, 'id'> & { _id: string };
+
+export type ContactDoc = {
+  _id: string;
+  locale: Locale | null;
+  /** Sealed. */
+  displayName: string | null;
+  consent: ConsentRecord | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+export type ContactChannelDoc = AsDocument<ContactChannelRecord>;
+export type ConversationDoc = {
+  _id: string;
+  channel: string;
+  externalId: string;
+  contactId: string | null;
+  status: ConversationStatus;
+  locale: Locale | null;
+  /** Sealed JSON. */
+  state: string | null;
+  /** Sealed JSON. */
+  reference: string | null;
+  tokenHash: string | null;
+  tokenExpiresAt: Date | null;
+  processedSeq: number;
+  lastSeq: number;
+  createdAt: Date;
+  updatedAt: Date;
+};
+export type MessageDoc = {
+  conversationId: string;
+  seq: number;
+  direction: MessageDirection;
+  author: MessageAuthor;
+  /** Sealed JSON. */
+  activity: string;
+  dedupeKey: string | null;
+  createdAt: Date;
+};
+export type SupportRequestDoc = {
+  _id: string;
+  reference: string;
+  contactId: string;
+  conversationId: string | null;
+  status: SupportRequestStatus;
+  /** Sealed JSON. */
+  answers: string;
+  declaration: ConsentRecord | null;
+  createdAt: Date;
+  updatedAt: Date;
+  submittedAt: Date | null;
+};
+export type HandoffDoc = AsDocument<HandoffRecord>;
+/** `comment` is sealed. */
+export type SurveyResponseDoc = AsDocument<SurveyResponseRecord>;
+export type StaffUserDoc = AsDocument<StaffUserRecord>;
+export type AuditEventDoc = AsDocument<AuditEventRecord>;
+export type CounterDoc = { _id: string; value: number };
+
+const requiredString = { type: String, required: true } as const;
+const nullableString = { type: String, default: null } as const;
+const nullableDate = { type: Date, default: null } as const;
+const requiredDate = { type: Date, required: true } as const;
+/** Store-made UUIDs as `_id`, so a record's id is the same in both stores. */
+const uuidId = { type: String, required: true } as const;
+/**
+ * minimize: false keeps empty objects (`details: {}`) instead of dropping them; versionKey: false
+ * because the store never uses `__v`.
+ */
+const options = { minimize: false, versionKey: false } as const;
+
+const consentSchema = new Schema<ConsentRecord>(
+  { version: requiredString, at: requiredDate, channel: requiredString },
+  { _id: false },
+);
+const authorSchema = new Schema<MessageAuthor>(
+  { kind: { type: String, enum: AUTHOR_KINDS, required: true }, staffId: { type: String } },
+  { _id: false },
+);
+
+const contactSchema = new Schema<ContactDoc>(
+  {
+    _id: uuidId,
+    locale: { type: String, enum: LOCALES, default: null },
+    displayName: nullableString,
+    consent: { type: consentSchema, default: null },
+    createdAt: requiredDate,
+    updatedAt: requiredDate,
+  },
+  { ...options, collection: 'contacts' },
+);
+
+const contactChannelSchema = new Schema<ContactChannelDoc>(
+  { _id: uuidId, contactId: requiredString, channel: requiredString, address: requiredString, createdAt: requiredDate },
+  { ...options, collection: 'contact_channels' },
+);
+contactChannelSchema.index({ channel: 1, address: 1 }, { unique: true });
+contactChannelSchema.index({ contactId: 1 });
+
+const conversationSchema = new Schema<ConversationDoc>(
+  {
+    _id: uuidId,
+    channel: requiredString,
+    externalId: requiredString,
+    contactId: nullableString,
+    status: { type: String, enum: CONVERSATION_STATUSES, required: true },
+    locale: { type: String, enum: LOCALES, default: null },
+    state: nullableString,
+    reference: nullableString,
+    tokenHash: nullableString,
+    tokenExpiresAt: nullableDate,
+    processedSeq: { type: Number, required: true, default: 0 },
+    lastSeq: { type: Number, required: true, default: 0 },
+    createdAt: requiredDate,
+    updatedAt: requiredDate,
+  },
+  { ...options, collection: 'conversations' },
+);
+conversationSchema.index({ channel: 1, externalId: 1 }, { unique: true });
+conversationSchema.index({ tokenHash: 1 }, { sparse: true });
+conversationSchema.index({ status: 1, createdAt: -1 });
+
+const messageSchema = new Schema<MessageDoc>(
+  {
+    conversationId: requiredString,
+    seq: { type: Number, required: true },
+    direction: { type: String, enum: MESSAGE_DIRECTIONS, required: true },
+    author: { type: authorSchema, required: true },
+    activity: requiredString,
+    dedupeKey: nullableString,
+    createdAt: requiredDate,
+  },
+  { ...options, collection: 'messages' },
+);
+messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
+// Partial, not sparse: messages without a dedupe key hold null, and nulls must not collide.
+messageSchema.index(
+  { conversationId: 1, dedupeKey: 1 },
+  { unique: true, partialFilterExpression: { dedupeKey: { $type: 'string' } } },
+);
+
+const supportRequestSchema = new Schema<SupportRequestDoc>(
+  {
+    _id: uuidId,
+    reference: requiredString,
+    contactId: requiredString,
+    conversationId: nullableString,
+    status: { type: String, enum: SUPPORT_REQUEST_STATUSES, required: true },
+    answers: requiredString,
+    declaration: { type: consentSchema, default: null },
+    createdAt: requiredDate,
+    updatedAt: requiredDate,
+    submittedAt: nullableDate,
+  },
+  { ...options, collection: 'support_requests' },
+);
+supportRequestSchema.index({ reference: 1 }, { unique: true });
+supportRequestSchema.index({ contactId: 1, createdAt: -1 });
+supportRequestSchema.index({ status: 1, createdAt: -1 });
+
+const handoffSchema = new Schema<HandoffDoc>(
+  {
+    _id: uuidId,
+    conversationId: requiredString,
+    contactId: nullableString,
+    reason: requiredString,
+    status: { type: String, enum: HANDOFF_STATUSES, required: true },
+    assigneeId: nullableString,
+    createdAt: requiredDate,
+    claimedAt: nullableDate,
+    resolvedAt: nullableDate,
+  },
+  { ...options, collection: 'handoffs' },
+);
+handoffSchema.index({ conversationId: 1, status: 1 });
+handoffSchema.index({ status: 1, createdAt: 1 });
+
+const surveyResponseSchema = new Schema<SurveyResponseDoc>(
+  {
+    _id: uuidId,
+    contactId: nullableString,
+    conversationId: requiredString,
+    milestone: requiredString,
+    channel: requiredString,
+    staffId: nullableString,
+    rating: { type: Number, default: null },
+    comment: nullableString,
+    sentAt: requiredDate,
+    answeredAt: nullableDate,
+  },
+  { ...options, collection: 'survey_responses' },
+);
+// One survey per contact and milestone; surveys without a contact never collide (as in SQLite).
+surveyResponseSchema.index(
+  { contactId: 1, milestone: 1 },
+  { unique: true, partialFilterExpression: { contactId: { $type: 'string' } } },
+);
+
+const staffUserSchema = new Schema<StaffUserDoc>(
+  {
+    _id: uuidId,
+    email: { type: String, required: true, lowercase: true, trim: true },
+    passwordHash: requiredString,
+    role: { type: String, enum: STAFF_ROLES, required: true },
+    displayName: requiredString,
+    active: { type: Boolean, required: true },
+    failedLogins: { type: Number, required: true, default: 0 },
+    lockedUntil: nullableDate,
+    createdAt: requiredDate,
+    updatedAt: requiredDate,
+  },
+  { ...options, collection: 'staff_users' },
+);
+staffUserSchema.index({ email: 1 }, { unique: true });
+
+const auditEventSchema = new Schema<AuditEventDoc>(
+  {
+    _id: uuidId,
+    at: requiredDate,
+    actor: requiredString,
+    action: requiredString,
+    subjectType: requiredString,
+    subjectId: requiredString,
+    details: { type: Schema.Types.Mixed, required: true },
+  },
+  { ...options, collection: 'audit_events' },
+);
+auditEventSchema.index({ subjectType: 1, subjectId: 1, at: -1 });
+auditEventSchema.index({ actor: 1, at: -1 });
+
+/** Named counters (`_id` is the counter's name), moved with `$inc` so numbering is atomic. */
+const counterSchema = new Schema<CounterDoc>(
+  { _id: requiredString, value: { type: Number, required: true } },
+  { ...options, collection: 'counters' },
+);
+
+/** Registers every model on `connection` (never on mongoose's global connection), so stores stay independent. */
+export function createModels(connection: mongoose.Connection) {
+  return {
+    Contact: connection.model<ContactDoc>('Contact', contactSchema),
+    ContactChannel: connection.model<ContactChannelDoc>('ContactChannel', contactChannelSchema),
+    Conversation: connection.model<ConversationDoc>('Conversation', conversationSchema),
+    Message: connection.model<MessageDoc>('Message', messageSchema),
+    SupportRequest: connection.model<SupportRequestDoc>('SupportRequest', supportRequestSchema),
+    Handoff: connection.model<HandoffDoc>('Handoff', handoffSchema),
+    SurveyResponse: connection.model<SurveyResponseDoc>('SurveyResponse', surveyResponseSchema),
+    StaffUser: connection.model<StaffUserDoc>('StaffUser', staffUserSchema),
+    AuditEvent: connection.model<AuditEventDoc>('AuditEvent', auditEventSchema),
+    Counter: connection.model<CounterDoc>('Counter', counterSchema),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;

@@ -1,0 +1,102 @@
+import crypto from 'node:crypto';
+import { LOCALES } from '../../i18n/i18n.js';
+import { StoreNotFoundError } from '../../errors/store-errors.js';
+import type { ContactChannelRecord, ContactRecord, ContactRepository } from '../types.js';
+import {
+  asRow,
+  asRows,
+  consentJson,
+  consentOrNull,
+  date,
+  dbDate,
+  oneOfOrNull,
+  openTextOrNull,
+  sealTextOrNull,
+  text,
+  type Row,
+  type SqliteContext,
+} from './rows.js';
+import { getRecord, insertRecord, updateRecord, type TableMapping } from './table.js';
+
+const contacts: TableMapping<ContactRecord> = {
+  table: 'contacts',
+  what: 'contact',
+  mutableColumns: ['locale', 'display_name', 'consent', 'updated_at'],
+  fixedFields: ['id', 'createdAt'],
+  toRow: (c, { cipher }) => ({
+    id: c.id,
+    locale: c.locale,
+    display_name: sealTextOrNull(cipher, c.displayName),
+    consent: consentJson(c.consent),
+    created_at: dbDate(c.createdAt),
+    updated_at: dbDate(c.updatedAt),
+  }),
+  fromRow: (row, { cipher }) => ({
+    id: text(row, 'id'),
+    locale: oneOfOrNull(row, 'locale', LOCALES),
+    displayName: openTextOrNull(cipher, row, 'display_name'),
+    consent: consentOrNull(row, 'consent'),
+    createdAt: date(row, 'created_at'),
+    updatedAt: date(row, 'updated_at'),
+  }),
+};
+
+function channelFromRow(row: Row): ContactChannelRecord {
+  return {
+    id: text(row, 'id'),
+    contactId: text(row, 'contact_id'),
+    channel: text(row, 'channel'),
+    address: text(row, 'address'),
+    createdAt: date(row, 'created_at'),
+  };
+}
+
+export function createContactRepository(ctx: SqliteContext): ContactRepository {
+  const findLink = (channel: string, address: string): ContactChannelRecord | null => {
+    const row = asRow(ctx.stmt('SELECT * FROM contact_channels WHERE channel = ? AND address = ?').get(channel, address));
+    return row ? channelFromRow(row) : null;
+  };
+
+  /** Insert-or-keep in one transaction: a second link of the same address returns the first one. */
+  const linkChannel = ctx.db.transaction((contactId: string, channel: string, address: string): ContactChannelRecord => {
+    const existing = findLink(channel, address);
+    if (existing) return existing;
+    if (!getRecord(ctx, contacts, contactId)) throw new StoreNotFoundError('contact', contactId);
+    const link: ContactChannelRecord = { id: crypto.randomUUID(), contactId, channel, address, createdAt: new Date() };
+    ctx
+      .stmt('INSERT INTO contact_channels (id, contact_id, channel, address, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(link.id, contactId, channel, address, dbDate(link.createdAt));
+    return link;
+  });
+
+  return {
+    async create(input) {
+      const now = new Date();
+      return insertRecord(ctx, contacts, {
+        id: crypto.randomUUID(),
+        locale: input.locale,
+        displayName: input.displayName,
+        consent: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+    },
+    async get(id) {
+      return getRecord(ctx, contacts, id);
+    },
+    async update(id, patch) {
+      return updateRecord(ctx, contacts, id, patch, (merged) => ({ ...merged, updatedAt: new Date() }));
+    },
+    async findByChannelAddress(channel, address) {
+      const link = findLink(channel, address);
+      return link ? getRecord(ctx, contacts, link.contactId) : null;
+    },
+    async linkChannel(contactId, channel, address) {
+      return linkChannel.immediate(contactId, channel, address);
+    },
+    async listChannels(contactId) {
+      const rows = ctx.stmt('SELECT * FROM contact_channels WHERE contact_id = ? ORDER BY created_at, rowid').all(contactId);
+      return asRows(rows).map(channelFromRow);
+    },
+  };
+}

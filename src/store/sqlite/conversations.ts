@@ -1,0 +1,123 @@
+import crypto from 'node:crypto';
+import { LOCALES } from '../../i18n/i18n.js';
+import { CONVERSATION_STATUSES, type ConversationRecord, type ConversationRepository } from '../types.js';
+import {
+  asRow,
+  asRows,
+  date,
+  dateOrNull,
+  dbDate,
+  dbDateOrNull,
+  int,
+  oneOf,
+  oneOfOrNull,
+  openJsonOrNull,
+  pageParams,
+  sealJsonOrNull,
+  text,
+  textOrNull,
+  whereClause,
+  type SqliteContext,
+} from './rows.js';
+import { getRecord, insertRecord, updateRecord, type TableMapping } from './table.js';
+
+const conversations: TableMapping<ConversationRecord> = {
+  table: 'conversations',
+  what: 'conversation',
+  // last_seq is left out: only messages.append moves it, inside its own transaction.
+  mutableColumns: [
+    'channel',
+    'external_id',
+    'contact_id',
+    'status',
+    'locale',
+    'state',
+    'reference',
+    'token_hash',
+    'token_expires_at',
+    'processed_seq',
+    'updated_at',
+  ],
+  fixedFields: ['id', 'createdAt', 'lastSeq'],
+  toRow: (c, { cipher }) => ({
+    id: c.id,
+    channel: c.channel,
+    external_id: c.externalId,
+    contact_id: c.contactId,
+    status: c.status,
+    locale: c.locale,
+    state: sealJsonOrNull(cipher, c.state),
+    reference: sealJsonOrNull(cipher, c.reference),
+    token_hash: c.tokenHash,
+    token_expires_at: dbDateOrNull(c.tokenExpiresAt),
+    processed_seq: c.processedSeq,
+    last_seq: c.lastSeq,
+    created_at: dbDate(c.createdAt),
+    updated_at: dbDate(c.updatedAt),
+  }),
+  fromRow: (row, { cipher }) => ({
+    id: text(row, 'id'),
+    channel: text(row, 'channel'),
+    externalId: text(row, 'external_id'),
+    contactId: textOrNull(row, 'contact_id'),
+    status: oneOf(row, 'status', CONVERSATION_STATUSES),
+    locale: oneOfOrNull(row, 'locale', LOCALES),
+    state: openJsonOrNull(cipher, row, 'state'),
+    reference: openJsonOrNull(cipher, row, 'reference'),
+    tokenHash: textOrNull(row, 'token_hash'),
+    tokenExpiresAt: dateOrNull(row, 'token_expires_at'),
+    processedSeq: int(row, 'processed_seq'),
+    lastSeq: int(row, 'last_seq'),
+    createdAt: date(row, 'created_at'),
+    updatedAt: date(row, 'updated_at'),
+  }),
+};
+
+export function createConversationRepository(ctx: SqliteContext): ConversationRepository {
+  const findOne = (where: string, ...params: string[]): ConversationRecord | null => {
+    const row = asRow(ctx.stmt(`SELECT * FROM conversations WHERE ${where} LIMIT 1`).get(...params));
+    return row ? conversations.fromRow(row, ctx) : null;
+  };
+
+  return {
+    async create(input) {
+      const now = new Date();
+      return insertRecord(ctx, conversations, {
+        id: crypto.randomUUID(),
+        channel: input.channel,
+        externalId: input.externalId,
+        contactId: input.contactId ?? null,
+        status: input.status ?? 'bot',
+        locale: input.locale ?? null,
+        state: null,
+        reference: input.reference ?? null,
+        tokenHash: input.tokenHash ?? null,
+        tokenExpiresAt: input.tokenExpiresAt ?? null,
+        processedSeq: 0,
+        lastSeq: 0,
+        createdAt: now,
+        updatedAt: now,
+      });
+    },
+    async get(id) {
+      return getRecord(ctx, conversations, id);
+    },
+    async findByExternal(channel, externalId) {
+      return findOne('channel = ? AND external_id = ?', channel, externalId);
+    },
+    async findByTokenHash(tokenHash) {
+      return findOne('token_hash = ?', tokenHash);
+    },
+    async update(id, patch) {
+      return updateRecord(ctx, conversations, id, patch, (merged) => ({ ...merged, updatedAt: new Date() }));
+    },
+    async list(filter) {
+      const where = whereClause([
+        ['status = ?', filter.status],
+        ['channel = ?', filter.channel],
+      ]);
+      const sql = `SELECT * FROM conversations ${where.sql} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
+      return asRows(ctx.stmt(sql).all(...where.params, ...pageParams(filter))).map((row) => conversations.fromRow(row, ctx));
+    },
+  };
+}

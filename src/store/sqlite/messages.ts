@@ -1,0 +1,110 @@
+import { StoreNotFoundError } from '../../errors/store-errors.js';
+import { AUTHOR_KINDS, isOneOf, MESSAGE_DIRECTIONS } from '../record-values.js';
+import type { MessageAuthor, MessageRecord, MessageRepository } from '../types.js';
+import {
+  asRow,
+  asRows,
+  date,
+  dbDate,
+  expectObject,
+  int,
+  json,
+  limitParam,
+  oneOf,
+  text,
+  textOrNull,
+  type Row,
+  type SqliteContext,
+} from './rows.js';
+
+type AppendInput = Parameters<MessageRepository['append']>[1];
+
+function authorFromJson(value: unknown): MessageAuthor {
+  const { kind, staffId } = expectObject(value, 'author');
+  if (!isOneOf(AUTHOR_KINDS, kind)) throw new Error('column author holds an unknown kind');
+  // exactOptionalPropertyTypes: staffId is absent rather than undefined when there is none.
+  return typeof staffId === 'string' ? { kind, staffId } : { kind };
+}
+
+function messageToRow(message: MessageRecord, ctx: SqliteContext): Row {
+  return {
+    conversation_id: message.conversationId,
+    seq: message.seq,
+    direction: message.direction,
+    author: JSON.stringify(message.author),
+    activity: ctx.cipher.sealJson(message.activity),
+    dedupe_key: message.dedupeKey,
+    created_at: dbDate(message.createdAt),
+  };
+}
+
+function messageFromRow(row: Row, ctx: SqliteContext): MessageRecord {
+  return {
+    conversationId: text(row, 'conversation_id'),
+    seq: int(row, 'seq'),
+    direction: oneOf(row, 'direction', MESSAGE_DIRECTIONS),
+    author: authorFromJson(json(row, 'author')),
+    activity: expectObject(ctx.cipher.openJson(text(row, 'activity')), 'activity'),
+    dedupeKey: textOrNull(row, 'dedupe_key'),
+    createdAt: date(row, 'created_at'),
+  };
+}
+
+export function createMessageRepository(ctx: SqliteContext): MessageRepository {
+  const findByDedupeKey = (conversationId: string, dedupeKey: string): MessageRecord | null => {
+    const sql = 'SELECT * FROM messages WHERE conversation_id = ? AND dedupe_key = ?';
+    const row = asRow(ctx.stmt(sql).get(conversationId, dedupeKey));
+    return row ? messageFromRow(row, ctx) : null;
+  };
+
+  /**
+   * Read lastSeq, insert at lastSeq + 1, move lastSeq: run as an IMMEDIATE transaction, which holds
+   * the file's write lock from the first read, so appends from other connections and processes
+   * queue behind it (busy_timeout) instead of reading the same lastSeq.
+   */
+  const append = ctx.db.transaction((conversationId: string, input: AppendInput) => {
+    const dedupeKey = input.dedupeKey ?? null;
+    const earlier = dedupeKey === null ? null : findByDedupeKey(conversationId, dedupeKey);
+    if (earlier) return { message: earlier, duplicate: true };
+
+    const conversation = asRow(ctx.stmt('SELECT last_seq FROM conversations WHERE id = ?').get(conversationId));
+    if (!conversation) throw new StoreNotFoundError('conversation', conversationId);
+
+    const now = new Date();
+    const message: MessageRecord = {
+      conversationId,
+      seq: int(conversation, 'last_seq') + 1,
+      direction: input.direction,
+      author: input.author,
+      activity: input.activity,
+      dedupeKey,
+      createdAt: now,
+    };
+    const row = messageToRow(message, ctx);
+    ctx
+      .stmt(
+        `INSERT INTO messages (conversation_id, seq, direction, author, activity, dedupe_key, created_at)
+         VALUES (@conversation_id, @seq, @direction, @author, @activity, @dedupe_key, @created_at)`,
+      )
+      .run(row);
+    ctx.stmt('UPDATE conversations SET last_seq = ?, updated_at = ? WHERE id = ?').run(message.seq, dbDate(now), conversationId);
+    return { message: messageFromRow(row, ctx), duplicate: false };
+  });
+
+  return {
+    async append(conversationId, input) {
+      return append.immediate(conversationId, input);
+    },
+    async list(conversationId, options = {}) {
+      const params: (string | number)[] = [conversationId, options.afterSeq ?? 0];
+      let sql = 'SELECT * FROM messages WHERE conversation_id = ? AND seq > ?';
+      if (options.direction !== undefined) {
+        sql += ' AND direction = ?';
+        params.push(options.direction);
+      }
+      sql += ' ORDER BY seq LIMIT ?';
+      params.push(limitParam(options.limit));
+      return asRows(ctx.stmt(sql).all(...params)).map((row) => messageFromRow(row, ctx));
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The SQLite file's schema. Each entry of MIGRATIONS moves the file one version forward; the version
+ * reached is kept in `PRAGMA user_version`, so a later release appends an entry and never edits one.
+ */
+import Database from 'better-sqlite3';
+
+/** Version 1: every table of the store contract. Dates are ISO-8601 text, JSON is text, sealed fields are cipher text. */
+const V1 = `
+CREATE TABLE IF NOT EXISTS contacts (
+  id TEXT PRIMARY KEY,
+  locale TEXT,
+  display_name TEXT,
+  consent TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+-- A contact channel must belong to a real contact; other contactId columns are plain references,
+-- as in the MongoDB store, so both stores accept the same inputs.
+CREATE TABLE IF NOT EXISTS contact_channels (
+  id TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (channel, address)
+);
+CREATE INDEX IF NOT EXISTS contact_channels_contact ON contact_channels (contact_id);
+
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  contact_id TEXT,
+  status TEXT NOT NULL,
+  locale TEXT,
+  state TEXT,
+  reference TEXT,
+  token_hash TEXT,
+  token_expires_at TEXT,
+  processed_seq INTEGER NOT NULL DEFAULT 0,
+  last_seq INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (channel, external_id)
+);
+CREATE INDEX IF NOT EXISTS conversations_token_hash ON conversations (token_hash) WHERE token_hash IS NOT NULL;
+CREATE INDEX IF NOT EXISTS conversations_status_created ON conversations (status, created_at);
+
+CREATE TABLE IF NOT EXISTS messages (
+  conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  direction TEXT NOT NULL,
+  author TEXT NOT NULL,
+  activity TEXT NOT NULL,
+  dedupe_key TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (conversation_id, seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_dedupe ON messages (conversation_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS support_requests (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  contact_id TEXT NOT NULL,
+  conversation_id TEXT,
+  status TEXT NOT NULL,
+  answers TEXT NOT NULL,
+  declaration TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  submitted_at TEXT
+);
+CREATE INDEX IF NOT EXISTS support_requests_contact ON support_requests (contact_id, created_at);
+CREATE INDEX IF NOT EXISTS support_requests_status ON support_requests (status, created_at);
+
+CREATE TABLE IF NOT EXISTS handoffs (
+  id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL,
+  contact_id TEXT,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL,
+  assignee_id TEXT,
+  created_at TEXT NOT NULL,
+  claimed_at TEXT,
+  resolved_at TEXT
+);
+CREATE INDEX IF NOT EXISTS handoffs_conversation ON handoffs (conversation_id, status);
+CREATE INDEX IF NOT EXISTS handoffs_status_created ON handoffs (status, created_at);
+
+-- NULL contact ids never collide in SQLite's UNIQUE; the MongoDB index is partial to match.
+CREATE TABLE IF NOT EXISTS survey_responses (
+  id TEXT PRIMARY KEY,
+  contact_id TEXT,
+  conversation_id TEXT NOT NULL,
+  milestone TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  staff_id TEXT,
+  rating INTEGER,
+  comment TEXT,
+  sent_at TEXT NOT NULL,
+  answered_at TEXT,
+  UNIQUE (contact_id, milestone)
+);
+
+CREATE TABLE IF NOT EXISTS staff_users (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS audit_events (
+  id TEXT PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject_type TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  details TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_events_subject ON audit_events (subject_type, subject_id, at);
+CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events (actor, at);
+
+CREATE TABLE IF NOT EXISTS counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+`;
+
+const MIGRATIONS: readonly string[] = [V1];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Opens the file with settings that let several processes share it: WAL so readers never block the
+ * writer, and a busy timeout so a writer waits for another process's transaction instead of failing.
+ */
+export function openDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/**
+ * Brings the file up to SCHEMA_VERSION. The IMMEDIATE transaction takes the write lock before reading
+ * the version, so two processes starting together run each migration once.
+ */
+export function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const current = Number(db.pragma('user_version', { simple: true }));
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`the database schema is version ${current}, newer than this build's ${SCHEMA_VERSION}`);
+    }
+    for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
+    // PRAGMA does not take bound parameters; the value is this module's own integer.
+    if (current < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

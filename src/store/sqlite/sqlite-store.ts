@@ -1,0 +1,51 @@
+/**
+ * The embedded store: one SQLite file, used when MONGODB_URI is unset. better-sqlite3 is synchronous;
+ * the repositories still return Promises so callers cannot tell the two stores apart.
+ */
+import type { Cipher } from '../../security/cipher.js';
+import type { Store } from '../types.js';
+import { createAuditRepository } from './audit.js';
+import { createContactRepository } from './contacts.js';
+import { createConversationRepository } from './conversations.js';
+import { createHandoffRepository } from './handoffs.js';
+import { createMessageRepository } from './messages.js';
+import { createContext } from './rows.js';
+import { migrate, openDatabase } from './schema.js';
+import { createStaffRepository } from './staff.js';
+import { createSupportRequestRepository } from './support-requests.js';
+import { createSurveyRepository } from './surveys.js';
+
+export type SqliteStoreOptions = {
+  /** Path of the database file, or `:memory:` for a private in-memory database. */
+  file: string;
+  cipher: Cipher;
+};
+
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  const db = openDatabase(options.file);
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const ctx = createContext(db, options.cipher);
+  return {
+    kind: 'sqlite',
+    contacts: createContactRepository(ctx),
+    conversations: createConversationRepository(ctx),
+    messages: createMessageRepository(ctx),
+    supportRequests: createSupportRequestRepository(ctx),
+    handoffs: createHandoffRepository(ctx),
+    surveys: createSurveyRepository(ctx),
+    staff: createStaffRepository(ctx),
+    audit: createAuditRepository(ctx),
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      // Closing twice is harmless, so shutdown paths need not track who closed first.
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Insert, get-by-id and patch for tables keyed by `id`, so each repository only describes how its
+ * record maps to a row.
+ */
+import { StoreNotFoundError } from '../../errors/store-errors.js';
+import { mergePatch } from '../record-values.js';
+import { asRow, mapConflict, type Row, type SqliteContext } from './rows.js';
+
+export type TableMapping<R extends { id: string }> = {
+  table: string;
+  /** The record's name in error messages, e.g. `conversation`. */
+  what: string;
+  /** Columns an update may rewrite: everything except the id, creation time and store-owned values. */
+  mutableColumns: readonly string[];
+  /** Record fields a patch may not change (the counterparts of the columns left out above). */
+  fixedFields: readonly (keyof R)[];
+  toRow(record: R, ctx: SqliteContext): Row;
+  fromRow(row: Row, ctx: SqliteContext): R;
+};
+
+/**
+ * Writes `record` and returns it as a read would (decoded from the row just written), so callers
+ * get fresh objects and the same shapes the other store returns.
+ */
+export function insertRecord<R extends { id: string }>(ctx: SqliteContext, mapping: TableMapping<R>, record: R): R {
+  const row = mapping.toRow(record, ctx);
+  const columns = Object.keys(row);
+  const sql = `INSERT INTO ${mapping.table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
+  mapConflict(mapping.what, () => ctx.stmt(sql).run(row));
+  return mapping.fromRow(row, ctx);
+}
+
+export function getRecord<R extends { id: string }>(ctx: SqliteContext, mapping: TableMapping<R>, id: string): R | null {
+  const row = asRow(ctx.stmt(`SELECT * FROM ${mapping.table} WHERE id = ?`).get(id));
+  return row ? mapping.fromRow(row, ctx) : null;
+}
+
+/**
+ * Read, merge and write back in one IMMEDIATE transaction, so a patch from another process cannot
+ * land between the read and the write and be lost. `finish` stamps store-owned fields (updatedAt).
+ */
+export function updateRecord<R extends { id: string }>(
+  ctx: SqliteContext,
+  mapping: TableMapping<R>,
+  id: string,
+  patch: NoInfer<Partial<R>>,
+  finish: (merged: NoInfer<R>) => NoInfer<R> = (merged) => merged,
+): R {
+  const run = ctx.db.transaction((): R => {
+    const current = getRecord(ctx, mapping, id);
+    if (!current) throw new StoreNotFoundError(mapping.what, id);
+    const row = mapping.toRow(finish(mergePatch(current, patch, mapping.fixedFields)), ctx);
+    const assignments = mapping.mutableColumns.map((c) => `${c} = @${c}`).join(', ');
+    const params: Row = { id };
+    for (const c of mapping.mutableColumns) params[c] = row[c] ?? null;
+    mapConflict(mapping.what, () => ctx.stmt(`UPDATE ${mapping.table} SET ${assignments} WHERE id = @id`).run(params));
+    return mapping.fromRow(row, ctx);
+  });
+  return run.immediate();
+}

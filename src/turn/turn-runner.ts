@@ -1,0 +1,193 @@
+import crypto from 'node:crypto';
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder-core';
+import type { ChannelAdapter } from '../channels/channel-adapter.js';
+import { initialState, type EngineState } from '../flows/engine-types.js';
+import type { ConversationBot } from '../bot/conversation-bot.js';
+import { setTurnData, type TurnData } from '../bot/turn-data.js';
+import { DEFAULT_LOCALE, type I18n } from '../i18n/i18n.js';
+import type { Logger } from '../logging/logger.js';
+import type { ConversationRecord, MessageRecord, Store } from '../store/types.js';
+import type { TurnLock } from './turn-lock.js';
+
+export type TurnRunnerDependencies = {
+  store: Store;
+  lock: TurnLock;
+  bot: ConversationBot;
+  i18n: I18n;
+  logger: Logger;
+};
+
+const DRAIN_BATCH = 20;
+
+/**
+ * Runs turns in order. An inbound activity is first written to the conversation's transcript (which
+ * gives it its place in line and drops a repeated delivery), then whoever holds the conversation's
+ * lock runs every pending incoming message in transcript order. A turn's state is saved only when
+ * the turn succeeds; a failing turn is apologized for and skipped, never retried forever.
+ */
+export class TurnRunner {
+  private readonly adapters = new Map<string, ChannelAdapter>();
+
+  constructor(private readonly deps: TurnRunnerDependencies) {}
+
+  /** Makes a channel known and records every message it sends in the transcript. */
+  register(adapter: ChannelAdapter): void {
+    this.adapters.set(adapter.channel, adapter);
+    adapter.use({ onTurn: (context, next) => this.recordOutgoing(context, next) });
+  }
+
+  adapter(channel: string): ChannelAdapter | undefined {
+    return this.adapters.get(channel);
+  }
+
+  /**
+   * Records an inbound activity and waits until its turn has run (by this process or another).
+   * Returns the transcript message; `duplicate` when the same delivery was seen before.
+   */
+  async receive(
+    conversation: ConversationRecord,
+    activity: Partial<Activity>,
+    options: { dedupeKey?: string } = {},
+  ): Promise<{ message: MessageRecord; duplicate: boolean }> {
+    const incoming: Partial<Activity> = {
+      ...activity,
+      id: activity.id ?? crypto.randomUUID(),
+      timestamp: new Date(),
+      channelId: conversation.channel,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+    };
+    const result = await this.deps.store.messages.append(conversation.id, {
+      direction: 'incoming',
+      author: { kind: 'beneficiary' },
+      activity: incoming as Record<string, unknown>,
+      dedupeKey: options.dedupeKey ?? null,
+    });
+    if (!result.duplicate) await this.drain(conversation.id);
+    return result;
+  }
+
+  /** Runs every incoming message of the conversation not yet handled, oldest first. */
+  async drain(conversationId: string): Promise<void> {
+    await this.deps.lock.run(`conv-${conversationId}`, async () => {
+      for (;;) {
+        const conversation = await this.deps.store.conversations.get(conversationId);
+        if (!conversation) return;
+        const pending = await this.deps.store.messages.list(conversationId, {
+          afterSeq: conversation.processedSeq,
+          direction: 'incoming',
+          limit: DRAIN_BATCH,
+        });
+        if (pending.length === 0) return;
+        let current = conversation;
+        for (const message of pending) current = await this.runOne(current, message);
+      }
+    });
+  }
+
+  /**
+   * Sends to a conversation outside a turn of the beneficiary's (a staff reply, a reminder), in line
+   * with its turns. `send` gets a context whose sends are recorded like any reply.
+   */
+  async proactive(conversationId: string, send: (context: TurnContext, turn: TurnData) => Promise<void>): Promise<void> {
+    await this.deps.lock.run(`conv-${conversationId}`, async () => {
+      const conversation = await this.deps.store.conversations.get(conversationId);
+      if (!conversation) throw new Error(`conversation ${conversationId} not found`);
+      const adapter = this.requireAdapter(conversation.channel);
+      const turn = await this.loadTurn(conversation, undefined);
+      const reference = (conversation.reference ?? {}) as Partial<ConversationReference>;
+      await adapter.continueConversation(
+        { ...reference, channelId: conversation.channel, conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' } },
+        (context) => send(context, turn),
+        (context) => setTurnData(context, turn),
+      );
+    });
+  }
+
+  private async runOne(conversation: ConversationRecord, message: MessageRecord): Promise<ConversationRecord> {
+    const adapter = this.requireAdapter(conversation.channel);
+    const activity = message.activity as Partial<Activity>;
+    const turn = await this.loadTurn(conversation, activity);
+    try {
+      await adapter.runTurn(activity, this.deps.bot.onTurn, (context) => setTurnData(context, turn));
+      const reference = conversation.reference ?? TurnContext.getConversationReference(activity);
+      return await this.deps.store.conversations.update(conversation.id, {
+        state: turn.state,
+        locale: turn.state.locale,
+        status: turn.status,
+        contactId: turn.contact?.id ?? null,
+        reference,
+        processedSeq: message.seq,
+      });
+    } catch (error) {
+      turn.log.error({ err: error, event: 'turn.failed' }, 'turn failed; state not saved');
+      await this.apologize(adapter, activity, conversation, turn);
+      return this.deps.store.conversations.update(conversation.id, { processedSeq: message.seq });
+    }
+  }
+
+  private async apologize(adapter: ChannelAdapter, activity: Partial<Activity>, conversation: ConversationRecord, turn: TurnData): Promise<void> {
+    const locale = conversation.locale ?? DEFAULT_LOCALE;
+    try {
+      await adapter.runTurn(
+        activity,
+        async (context) => {
+          await context.sendActivity({ type: 'message', locale, text: this.deps.i18n.t(locale, 'errors.turn_failed') });
+        },
+        (context) => setTurnData(context, { ...turn, state: stateOf(conversation) }),
+      );
+    } catch (error) {
+      turn.log.error({ err: error, event: 'turn.apology_failed' }, 'could not send the apology');
+    }
+  }
+
+  /** Loads what a turn needs; a first message from an address creates the contact behind it. */
+  private async loadTurn(conversation: ConversationRecord, activity: Partial<Activity> | undefined): Promise<TurnData> {
+    const turnId = crypto.randomUUID();
+    const log = this.deps.logger.child({ turnId, channel: conversation.channel, conversationId: conversation.id });
+    const { contacts } = this.deps.store;
+    let contact = conversation.contactId ? await contacts.get(conversation.contactId) : null;
+    const address = activity?.from?.id;
+    if (!contact && address) {
+      contact = await contacts.findByChannelAddress(conversation.channel, address);
+      if (!contact) {
+        contact = await contacts.create({ locale: conversation.locale, displayName: null });
+        await contacts.linkChannel(contact.id, conversation.channel, address);
+        log.info({ event: 'contact.created', contactId: contact.id }, 'new contact');
+      }
+    }
+    return { turnId, conversation, contact, state: stateOf(conversation), status: conversation.status, log };
+  }
+
+  /** Gives each outgoing activity its id, sender and time, and writes it to the transcript before the channel sends it. */
+  private async recordOutgoing(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    context.onSendActivities(async (ctx, activities, send) => {
+      const conversationId = ctx.activity.conversation?.id;
+      for (const activity of activities) {
+        if (activity.type === 'typing') continue;
+        activity.id ??= crypto.randomUUID();
+        activity.timestamp ??= new Date();
+        activity.from = { id: activity.from?.id ?? 'injab-bot', name: 'Injab', role: 'bot' };
+        if (conversationId) {
+          await this.deps.store.messages.append(conversationId, {
+            direction: 'outgoing',
+            author: { kind: 'bot' },
+            activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
+          });
+        }
+      }
+      return send();
+    });
+    await next();
+  }
+
+  private requireAdapter(channel: string): ChannelAdapter {
+    const adapter = this.adapters.get(channel);
+    if (!adapter) throw new Error(`no adapter registered for channel ${channel}`);
+    return adapter;
+  }
+}
+
+function stateOf(conversation: ConversationRecord): EngineState {
+  const state = conversation.state as EngineState | null;
+  return state && state.v === 1 ? structuredClone(state) : { ...initialState(), locale: conversation.locale };
+}

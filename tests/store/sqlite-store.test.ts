@@ -1,0 +1,169 @@
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCipher } from '../../src/security/cipher.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/types.js';
+import { NATIONAL_ID } from './contract/helpers.js';
+import { describeStoreContract } from './store-contract.js';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const key = crypto.randomBytes(32);
+const cipher = createCipher(key);
+const tempDirs: string[] = [];
+
+function tempFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'injab-store-'));
+  tempDirs.push(dir);
+  return path.join(dir, 'injab.sqlite');
+}
+
+async function removeTempDirs(): Promise<void> {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+describeStoreContract('SQLite', async () => createSqliteStore({ file: tempFile(), cipher }), removeTempDirs);
+
+describe('SQLite store', () => {
+  const open: Store[] = [];
+  const openStore = (file: string): Store => {
+    const store = createSqliteStore({ file, cipher });
+    open.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    for (const store of open.splice(0)) await store.close();
+    await removeTempDirs();
+  });
+
+  it('keeps data across close and reopen of the same file', async () => {
+    const file = tempFile();
+    const first = openStore(file);
+    const conversation = await first.conversations.create({ channel: 'telegram', externalId: 'c' });
+    await first.conversations.update(conversation.id, { state: { step: 'ask_city' } });
+    await first.messages.append(conversation.id, { direction: 'incoming', author: { kind: 'beneficiary' }, activity: { text: 'hi' } });
+    await first.close();
+
+    const reopened = openStore(file);
+    expect(await reopened.conversations.get(conversation.id)).toMatchObject({ state: { step: 'ask_city' }, lastSeq: 1 });
+    expect((await reopened.messages.list(conversation.id))[0]?.activity).toEqual({ text: 'hi' });
+  });
+
+  it('never writes a national ID in the clear, in rows or in the file', async () => {
+    const file = tempFile();
+    const store = openStore(file);
+    const conversation = await store.conversations.create({ channel: 'telegram', externalId: 'c' });
+    await store.conversations.update(conversation.id, { state: { answers: { nationalId: NATIONAL_ID } } });
+    await store.messages.append(conversation.id, { direction: 'incoming', author: { kind: 'beneficiary' }, activity: { type: 'message', text: `my id is ${NATIONAL_ID}` } });
+    await store.supportRequests.create({ contactId: 'c1', conversationId: conversation.id, status: 'draft', answers: { nationalId: NATIONAL_ID }, declaration: null, submittedAt: null });
+    await store.contacts.create({ locale: 'ar', displayName: `name ${NATIONAL_ID}` });
+
+    const raw = new Database(file, { readonly: true });
+    try {
+      const sealed = [
+        raw.prepare('SELECT state AS value FROM conversations').all(),
+        raw.prepare('SELECT activity AS value FROM messages').all(),
+        raw.prepare('SELECT answers AS value FROM support_requests').all(),
+        raw.prepare('SELECT display_name AS value FROM contacts').all(),
+      ].flat();
+      expect(sealed).toHaveLength(4);
+      for (const row of sealed) {
+        expect(row).toEqual({ value: expect.stringMatching(/^v1\./) });
+        expect(JSON.stringify(row)).not.toContain(NATIONAL_ID);
+      }
+    } finally {
+      raw.close();
+    }
+
+    await store.close();
+    const files = fs.readdirSync(path.dirname(file)).map((name) => fs.readFileSync(path.join(path.dirname(file), name)));
+    for (const bytes of files) expect(bytes.includes(NATIONAL_ID)).toBe(false);
+  });
+
+  it('gives distinct seqs when two store instances on one file append to one conversation', async () => {
+    const file = tempFile();
+    const a = openStore(file);
+    const b = openStore(file);
+    const conversation = await a.conversations.create({ channel: 'telegram', externalId: 'c' });
+    const append = (store: Store, i: number) =>
+      store.messages.append(conversation.id, { direction: 'incoming', author: { kind: 'beneficiary' }, activity: { text: `${i}` } });
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => append(i % 2 === 0 ? a : b, i)));
+    expect(results.map((r) => r.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect((await b.conversations.get(conversation.id))?.lastSeq).toBe(30);
+  });
+
+  it('gives distinct consecutive seqs when separate processes append to one conversation', async () => {
+    const file = tempFile();
+    const store = openStore(file);
+    const conversation = await store.conversations.create({ channel: 'telegram', externalId: 'c' });
+    const perWorker = 40;
+    const workers = [0, 1, 2].map(() => startAppendWorker(file, conversation.id, perWorker));
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.go();
+    const seqs = (await Promise.all(workers.map((w) => w.seqs))).flat();
+    expect(seqs.sort((x, y) => x - y)).toEqual(Array.from({ length: 3 * perWorker }, (_, i) => i + 1));
+    expect((await store.conversations.get(conversation.id))?.lastSeq).toBe(3 * perWorker);
+  });
+
+  it('records its schema version in the file', async () => {
+    const file = tempFile();
+    await openStore(file).close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    raw.close();
+  });
+
+  it('refuses a file written by a newer schema version', () => {
+    const file = tempFile();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => createSqliteStore({ file, cipher })).toThrow(/newer/);
+  });
+
+  it('works in memory', async () => {
+    const store = openStore(':memory:');
+    const conversation = await store.conversations.create({ channel: 'telegram', externalId: 'c' });
+    expect(await store.conversations.get(conversation.id)).toEqual(conversation);
+  });
+
+  it('fails its ping once closed', async () => {
+    const store = createSqliteStore({ file: tempFile(), cipher });
+    await store.close();
+    await expect(store.ping()).rejects.toThrow();
+  });
+});
+
+/** Runs tests/store/fixtures/append-worker.ts in its own Node process (through tsx). */
+function startAppendWorker(file: string, conversationId: string, count: number) {
+  const worker = path.join(projectRoot, 'tests/store/fixtures/append-worker.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', worker, file, key.toString('hex'), conversationId, String(count)], {
+    cwd: projectRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  const iterator = lines[Symbol.asyncIterator]();
+  const nextLine = async (): Promise<string> => {
+    const { value, done } = await iterator.next();
+    if (done) throw new Error(`append worker ended early: ${stderr}`);
+    return value;
+  };
+  const ready = nextLine().then((line) => expect(line).toBe('ready'));
+  const seqs = ready.then(nextLine).then((line): number[] => {
+    const parsed: unknown = JSON.parse(line);
+    if (!Array.isArray(parsed) || !parsed.every((n): n is number => typeof n === 'number')) throw new Error(`bad worker output: ${line}`);
+    return parsed;
+  });
+  return { ready, seqs, go: () => child.stdin.end('go\n') };
+}
