@@ -101,8 +101,9 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
     const watermark = Number.parseInt(request.query.watermark ?? '0', 10);
     const after = Number.isFinite(watermark) && watermark > 0 ? watermark : 0;
     const messages = await store.messages.list(conversation.id, { afterSeq: after, limit: 200 });
-    const last = messages.at(-1)?.seq ?? after;
-    return { activities: messages.map((m) => m.activity), watermark: String(last) };
+    const contiguous = untilGap(messages, after);
+    const last = contiguous.at(-1)?.seq ?? after;
+    return { activities: contiguous.map((m) => m.activity), watermark: String(last) };
   });
 
   app.post<{ Params: { id: string }; Querystring: { userId?: string } }>('/v3/directline/conversations/:id/upload', async (request, reply) => {
@@ -138,6 +139,25 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
     if (!file || file.meta.conversationId !== conversation.id) throw new DirectLineError(404, 'NotFound', 'No such attachment.');
     return sendFile(reply, file.meta.contentType, file.meta.name, file.bytes);
   });
+}
+
+/** How long a hole in the seq numbers may stay before it is taken as a number that was never used. */
+const GAP_GRACE_MS = 5000;
+
+/**
+ * A store that numbers before it inserts (MongoDB) can briefly show seq N+1 before N exists. Stop at
+ * such a gap so the watermark never skips a message — unless the gap is old, which means seq N was
+ * burned (a lost dedupe race) and will never come.
+ */
+function untilGap<T extends { seq: number; createdAt: Date }>(messages: T[], after: number): T[] {
+  const out: T[] = [];
+  let expected = after + 1;
+  for (const m of messages) {
+    if (m.seq !== expected && Date.now() - m.createdAt.getTime() < GAP_GRACE_MS) break;
+    out.push(m);
+    expected = m.seq + 1;
+  }
+  return out;
 }
 
 function tokenFrom(request: FastifyRequest): string {

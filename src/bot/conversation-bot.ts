@@ -150,8 +150,11 @@ export class ConversationBot {
   }
 
   private async receiveFiles(turn: TurnData, attachments: AttachmentInput[], replies: Reply[]): Promise<void> {
-    if (turn.state.frame) return this.collect(turn, await this.advance(turn, { kind: 'attachments', attachments }, []), replies);
+    const frame = turn.state.frame;
+    const asksForFile = frame ? this.deps.flows.get(frame.flow)?.steps[frame.step]?.input === 'attachment' : false;
+    if (asksForFile) return this.collect(turn, await this.advance(turn, { kind: 'attachments', attachments }, []), replies);
     replies.push(say('bad_input.file_outside_form', { name: attachments[0]?.name ?? '' }));
+    return this.reprompt(turn, replies);
   }
 
   private async start(turn: TurnData, flow: string, replies: Reply[]): Promise<void> {

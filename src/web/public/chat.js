@@ -43,7 +43,7 @@
       uploadFailed: 'تعذّر رفع الملف.',
       sessionExpired: 'انتهت الجلسة السابقة، فبدأنا محادثة جديدة.',
       tooLarge: 'حجم الملف أكبر من ١٠ ميغابايت. اختر ملفًا أصغر.',
-      badType: 'يُقبل ملف PDF أو صورة فقط.',
+      badType: 'يُقبل ملف PDF أو صورة فقط (JPG أو PNG أو HEIC أو WebP).',
       uploading: 'جارٍ رفع الملف…',
       file: 'ملف',
     },
@@ -73,7 +73,7 @@
       uploadFailed: 'The file could not be uploaded.',
       sessionExpired: 'Your previous session expired, so a new conversation was started.',
       tooLarge: 'The file is larger than 10 MB. Please choose a smaller file.',
-      badType: 'Only a PDF or an image can be attached.',
+      badType: 'Only a PDF or a photo (JPG, PNG, HEIC, WebP) can be attached.',
       uploading: 'Uploading…',
       file: 'File',
     },
@@ -327,6 +327,7 @@
     let added = false;
     let botAdded = false;
     let typing = false;
+    let botLocale = '';
     for (const a of activities) {
       if (!a || typeof a !== 'object') continue;
       if (a.id != null) {
@@ -349,9 +350,16 @@
       } else {
         typing = false;
         botAdded = true;
+        if (typeof a.locale === 'string') botLocale = a.locale.slice(0, 2).toLowerCase();
       }
       list.insertBefore(buildMessage(a, isUser ? 'user' : 'bot'), anchor());
       added = true;
+    }
+    // Follow the bot when it changed language on its own (e.g. the user typed "English").
+    if (botLocale && botLocale !== lang && STRINGS[botLocale] && !busy) {
+      lang = botLocale;
+      store.set(LANG_KEY, lang);
+      applyLang();
     }
     if (typing) setTyping(4000);
     else if (botAdded) setTyping(0);
@@ -495,7 +503,7 @@
         }
         if (notice && notice.kind === 'error') clearNotice('error');
       } catch (e) {
-        fail();
+        fail(e);
       } finally {
         clearTimeout(typingDelay);
         sendTyping = false;
@@ -535,7 +543,7 @@
   }
 
   /** A delivery failed: the failed item and everything queued after it come back to the user. */
-  function fail() {
+  function fail(err) {
     const items = queue.splice(0);
     const texts = [];
     const files = [];
@@ -552,6 +560,11 @@
       updateComposer();
     }
     if (!texts.length && !files.length) return;
+    const status = err && err.status;
+    if (files.length && !texts.length && (status === 413 || status === 415)) {
+      setNotice('error', status === 413 ? 'tooLarge' : 'badType'); // retrying would not help
+      return;
+    }
     setNotice('error', texts.length ? 'sendFailed' : 'uploadFailed', () => {
       for (const f of files) enqueue({ file: f });
       if (texts.length) submit();
