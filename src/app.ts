@@ -9,6 +9,7 @@ import { directLineRoutes } from '../adapters/directline/directline-routes.js';
 import { noAnswers, type Answerer } from './bot/answerer.js';
 import { ConversationBot } from './bot/conversation-bot.js';
 import type { ServiceRegistry } from './bot/services.js';
+import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { Vocabulary } from './bot/vocabulary.js';
 import type { Config } from './config/config.js';
 import { loadFlows } from './flows/load-flows.js';
@@ -26,8 +27,11 @@ import type { Store } from './store/types.js';
 import { RedisTurnLock } from './turn/turn-lock.js';
 import { TurnRunner } from './turn/turn-runner.js';
 
-/** Which parts run in this process: everything (`npm start`), HTTP only, or queue workers only. */
-export type AppRole = 'all' | 'web' | 'worker';
+/**
+ * Which parts run in this process: everything (`npm start`), HTTP only, queue workers only, or
+ * neither (the terminal chat, which brings its own channel).
+ */
+export type AppRole = 'all' | 'web' | 'worker' | 'cli';
 
 /** What tests and tools may replace; everything else comes from the configuration. */
 export type AppOverrides = {
@@ -38,6 +42,8 @@ export type AppOverrides = {
   localesDir?: string;
   answerer?: Answerer;
   services?: ServiceRegistry;
+  /** More channels to register with the turn runner (the terminal chat's). */
+  adapters?: ChannelAdapter[];
 };
 
 export type App = {
@@ -115,12 +121,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const runner = new TurnRunner({ store, lock, bot, i18n, logger });
     const webchat = new DirectLineAdapter();
     runner.register(webchat);
+    for (const adapter of overrides.adapters ?? []) runner.register(adapter);
 
     const outbound = createOutboundQueue(queueRedis, bullPrefix);
     closers.push({ name: 'outbound queue', close: () => outbound.close() });
 
     let worker: Worker | null = null;
-    if (role !== 'web') {
+    if (role === 'all' || role === 'worker') {
       const workerRedis = await connect(openRedis(endpoint.url), closers, 'worker redis');
       worker = createOutboundWorker({ connection: workerRedis, prefix: bullPrefix, runner, i18n, logger });
       const started = worker;
@@ -128,7 +135,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
 
     let http: FastifyInstance | null = null;
-    if (role !== 'worker') {
+    if (role === 'all' || role === 'web') {
       const files = new FileStore(config.dataDir, cipher);
       http = await buildHttpServer({
         logger,
