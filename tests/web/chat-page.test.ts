@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearRedisPrefix, removeDir, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+let t: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+  t = await startTestApp();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+  if (t) {
+    await clearRedisPrefix(t.prefix);
+    removeDir(t.dataDir);
+  }
+});
+
+async function openPhone(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(t.url);
+  return page;
+}
+
+describe('the web chat page', () => {
+  it('opens in Arabic, right to left', async () => {
+    const page = await openPhone();
+    expect(await page.getAttribute('html', 'lang')).toBe('ar');
+    expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+    await page.context().close();
+  });
+
+  it('shows the bot\'s reply to a typed message, with its choices as buttons that answer when tapped', async () => {
+    const page = await openPhone();
+    await page.fill('#input', 'السلام عليكم');
+    await page.keyboard.press('Enter');
+    const bot = page.locator('.msg[data-role="bot"]').first();
+    await bot.waitFor({ timeout: 10_000 });
+    expect(await bot.innerText()).toContain('وعليكم السلام');
+    const buttons = page.locator('.suggested button');
+    expect(await buttons.count()).toBeGreaterThanOrEqual(3);
+    await buttons.filter({ hasText: 'عن الجمعية' }).click();
+    await page.locator('.msg[data-role="bot"]', { hasText: '2092' }).waitFor({ timeout: 10_000 });
+    await page.context().close();
+  });
+
+  it('switches the page and the conversation to English', async () => {
+    const page = await openPhone();
+    await page.fill('#input', 'السلام عليكم');
+    await page.keyboard.press('Enter');
+    await page.locator('.msg[data-role="bot"]').first().waitFor({ timeout: 10_000 });
+    await page.click('#lang');
+    await page.locator('.msg[data-role="bot"]', { hasText: 'Switched to English' }).waitFor({ timeout: 10_000 });
+    expect(await page.getAttribute('html', 'dir')).toBe('ltr');
+    await page.context().close();
+  });
+
+  it('shows markup typed by the user as text, not as HTML', async () => {
+    const page = await openPhone();
+    await page.fill('#input', '<b>bold</b><img src=x onerror="document.title=1">');
+    await page.keyboard.press('Enter');
+    const mine = page.locator('.msg[data-role="user"]').first();
+    await mine.waitFor({ timeout: 10_000 });
+    expect(await mine.innerText()).toContain('<b>bold</b>');
+    expect(await page.locator('.msg img').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('continues the conversation after a reload', async () => {
+    const page = await openPhone();
+    await page.fill('#input', 'السلام عليكم');
+    await page.keyboard.press('Enter');
+    await page.locator('.msg[data-role="bot"]').first().waitFor({ timeout: 10_000 });
+    await page.reload();
+    await page.locator('.msg[data-role="user"]', { hasText: 'السلام عليكم' }).waitFor({ timeout: 10_000 });
+    await page.context().close();
+  });
+
+  it('keeps what the page loads under 200 KB gzipped', () => {
+    const dir = path.join(process.cwd(), 'src', 'web', 'public');
+    const total = ['index.html', 'chat.css', 'chat.js'].reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(dir, f))).length, 0);
+    expect(total).toBeLessThan(200 * 1024);
+  });
+});
