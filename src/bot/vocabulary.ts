@@ -49,7 +49,8 @@ export class Vocabulary {
     const phrase = this.longestPrefix(normalized, this.words('commands.greetings'));
     if (!phrase) return { kind: null, rest: normalized };
     let rest = normalized.slice(phrase.length).trim();
-    for (const tail of POLITE_TAILS.map(normalizeArabic)) {
+    // Longest tail first: "ورحمه الله وبركاته" must not lose only "ورحمه الله" and leave "وبركاته" as a question.
+    for (const tail of POLITE_TAILS.map(normalizeArabic).sort((a, b) => b.length - a.length)) {
       if (rest === tail || rest.startsWith(`${tail} `)) rest = rest.slice(tail.length).trim();
     }
     return { kind: phrase.includes('سلام') || phrase.includes('salam') ? 'salam' : 'hello', rest };

@@ -184,5 +184,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 const SECRET_NAMES = /TOKEN|SECRET|PASSWORD|KEY|URI/;
 
 function redactSecret(name: string, value: string): string {
-  return SECRET_NAMES.test(name) ? '***' : value.slice(0, 60);
+  // A URL may carry a password (redis://user:password@host): its credentials are never echoed either.
+  return SECRET_NAMES.test(name) ? '***' : value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1***@').slice(0, 60);
 }

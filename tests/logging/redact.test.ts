@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, maskIdentifier } from '../../src/logging/logger.js';
+
+/** A logger writing JSON lines into memory. */
+function memoryLogger(level = 'info') {
+  const lines: string[] = [];
+  const logger = createLogger({ level, destination: { write: (line: string) => void lines.push(line) } });
+  const records = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { logger, lines, records };
+}
+
+describe('logger redaction', () => {
+  it('redacts national IDs, phone numbers, names and typed text', () => {
+    const { logger, lines, records } = memoryLogger();
+    logger.info({ nationalId: '1058529940', phone: '0551234567', name: 'نورة العتيبي', text: 'عندي سؤال خاص', conversationId: 'c-17' }, 'turn');
+    const [record] = records();
+    expect(record).toMatchObject({
+      nationalId: '[redacted]',
+      phone: '[redacted]',
+      name: '[redacted]',
+      text: '[redacted]',
+      conversationId: 'c-17',
+      msg: 'turn',
+      app: 'injab-bot',
+    });
+    const line = lines.join('');
+    for (const secret of ['1058529940', '0551234567', 'نورة', 'سؤال خاص']) expect(line).not.toContain(secret);
+  });
+
+  it('redacts personal data one level down', () => {
+    const { logger, lines, records } = memoryLogger();
+    logger.info({ applicant: { nationalId: '1001244019', spouseNationalId: '2000000006', city: 'الدمام' } }, 'application');
+    expect(records()[0]?.applicant).toEqual({ nationalId: '[redacted]', spouseNationalId: '[redacted]', city: 'الدمام' });
+    expect(lines.join('')).not.toContain('1001244019');
+    expect(lines.join('')).not.toContain('2000000006');
+  });
+
+  it('redacts what a beneficiary typed inside a logged activity', () => {
+    const { logger, lines } = memoryLogger();
+    logger.warn({ activity: { id: 'a1', type: 'message', text: 'رقمي 1058529940', from: { id: 'u1', name: 'Fatimah' } } }, 'slow turn');
+    const line = lines.join('');
+    expect(line).toContain('"id":"a1"');
+    expect(line).not.toContain('1058529940');
+    expect(line).not.toContain('Fatimah');
+  });
+
+  it('redacts credentials in request headers', () => {
+    const { logger, lines } = memoryLogger();
+    logger.info({ req: { method: 'POST', headers: { authorization: 'Bearer abc.def', cookie: 'sid=xyz' } } }, 'request');
+    expect(lines.join('')).not.toContain('abc.def');
+    expect(lines.join('')).not.toContain('sid=xyz');
+    expect(lines.join('')).toContain('"method":"POST"');
+  });
+
+  it('keeps child logger bindings and respects the level', () => {
+    const { logger, records } = memoryLogger('warn');
+    const child = logger.child({ turnId: 't-9' });
+    child.info({ phone: '0551234567' }, 'hidden');
+    child.warn({ phone: '0551234567' }, 'shown');
+    expect(records()).toHaveLength(1);
+    expect(records()[0]).toMatchObject({ turnId: 't-9', phone: '[redacted]', msg: 'shown' });
+  });
+});
+
+describe('maskIdentifier', () => {
+  it('shows only the first and the last two digits of an ID', () => {
+    expect(maskIdentifier('1058529940')).toBe('1*******40');
+  });
+
+  it('keeps the length of the identifier', () => {
+    expect(maskIdentifier('0551234567')).toHaveLength(10);
+    expect(maskIdentifier('0551234567')).toBe('0*******67');
+  });
+
+  it('hides very short values completely', () => {
+    expect(maskIdentifier('1234')).toBe('****');
+    expect(maskIdentifier('')).toBe('');
+  });
+});
