@@ -117,7 +117,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
     const vocabulary = new Vocabulary(i18n);
     const bot = new ConversationBot({ flows, i18n, vocabulary, services, store, answerer: overrides.answerer ?? noAnswers });
-    const lock = new RedisTurnLock(redis, { prefix: `${config.redisPrefix}:lock:` });
+    const lock = new RedisTurnLock(redis, {
+      prefix: `${config.redisPrefix}:lock:`,
+      onRenewError: (error) => logger.warn({ err: error, event: 'lock.renew_failed' }, 'could not renew a turn lock'),
+    });
     const runner = new TurnRunner({ store, lock, bot, i18n, logger });
     const webchat = new DirectLineAdapter();
     runner.register(webchat);

@@ -124,8 +124,7 @@ export class ConversationBot {
   }
 
   private async switchLanguage(turn: TurnData, command: Command, replies: Reply[]): Promise<void> {
-    const current = turn.state.locale ?? DEFAULT_LOCALE;
-    const locale: Locale = command === 'to_english' ? 'en' : command === 'to_arabic' ? 'ar' : current === 'ar' ? 'en' : 'ar';
+    const locale = localeAfter(command, turn.state.locale ?? DEFAULT_LOCALE);
     turn.state.locale = locale;
     replies.push({ type: 'setLocale', locale }, say('language.switched'));
     return turn.state.frame ? this.reprompt(turn, replies) : this.start(turn, 'main_menu', replies);
@@ -141,7 +140,7 @@ export class ConversationBot {
       return this.start(turn, 'main_menu', replies);
     }
     if (command === 'language' || command === 'to_english' || command === 'to_arabic') {
-      const locale: Locale = command === 'to_english' ? 'en' : command === 'to_arabic' ? 'ar' : turn.state.locale === 'en' ? 'ar' : 'en';
+      const locale = localeAfter(command, turn.state.locale ?? DEFAULT_LOCALE);
       turn.state.locale = locale;
       replies.push({ type: 'setLocale', locale }, say('language.switched'));
     } else if (command === 'help') {
@@ -230,6 +229,13 @@ export class ConversationBot {
     const activities = renderReplies(replies, { i18n: this.deps.i18n, locale: turn.state.locale ?? DEFAULT_LOCALE, capabilities: adapter.capabilities });
     if (activities.length > 0) await context.sendActivities(activities);
   }
+}
+
+/** The language a language command asks for: English, Arabic, or the other one. */
+function localeAfter(command: Command, current: Locale): Locale {
+  if (command === 'to_english') return 'en';
+  if (command === 'to_arabic') return 'ar';
+  return current === 'ar' ? 'en' : 'ar';
 }
 
 const say = (key: string, params: Record<string, string | number> = {}): Reply => ({ type: 'say', key, params });

@@ -41,6 +41,8 @@ export type RedisTurnLockOptions = {
   ttlMs?: number;
   /** How long to wait for a busy lock before giving up (ms). Default 30 s. */
   waitMs?: number;
+  /** Told when a renewal fails (the lock may expire under a long turn). */
+  onRenewError?: (error: unknown) => void;
 };
 
 /**
@@ -75,7 +77,7 @@ export class RedisTurnLock implements TurnLock {
       delay = Math.min(delay * 2, 100);
     }
     const renew = setInterval(() => {
-      this.redis.eval(EXTEND, 1, redisKey, token, String(this.ttlMs)).catch(() => undefined);
+      this.redis.eval(EXTEND, 1, redisKey, token, String(this.ttlMs)).catch((error: unknown) => this.options.onRenewError?.(error));
     }, Math.floor(this.ttlMs / 3));
     renew.unref();
     try {
