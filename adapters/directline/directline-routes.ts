@@ -41,7 +41,7 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
   const { store, runner, files } = options;
   const ttl = options.tokenTtlSeconds ?? 30 * 24 * 3600;
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler((error, _request, reply) => {
     if (error instanceof DirectLineError) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
     throw error;
   });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -59,4 +60,25 @@ export async function clearRedisPrefix(prefix: string): Promise<void> {
   } finally {
     await redis.quit();
   }
+}
+
+/**
+ * Starts one app for the test file (beforeAll) and cleans it away after (afterAll): stops it, deletes
+ * its Redis keys and its data folder. Call the returned function inside tests to reach it.
+ */
+export function useTestApp(options: Parameters<typeof startTestApp>[0] = {}): () => TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await startTestApp(options);
+  });
+  afterAll(async () => {
+    if (!current) return;
+    await current.stop();
+    await clearRedisPrefix(current.prefix);
+    removeDir(current.dataDir);
+  });
+  return () => {
+    if (!current) throw new Error('the test app has not started');
+    return current;
+  };
 }

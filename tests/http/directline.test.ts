@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allText, DirectLineClient, lastText } from '../helpers/directline-client.js';
-import { clearRedisPrefix, removeDir, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-
-afterAll(async () => {
-  await t.stop();
-  await clearRedisPrefix(t.prefix);
-  removeDir(t.dataDir);
-});
+const t = useTestApp();
 
 describe('health', () => {
   it('answers /healthz and /readyz with the store and Redis reachable', async () => {
-    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${t.url}/readyz`);
+    expect((await fetch(`${t().url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${t().url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', store: 'ok', redis: 'ok' });
   });
@@ -25,7 +15,7 @@ describe('health', () => {
 
 describe('a Direct Line conversation', () => {
   it('greets "السلام عليكم" in Arabic with at least three suggested actions', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     const replies = await dl.say('السلام عليكم');
     const last = replies.at(-1);
     expect(allText(replies)).toContain('وعليكم السلام');
@@ -39,7 +29,7 @@ describe('a Direct Line conversation', () => {
   });
 
   it('switches to English on "English" and stays English', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     await dl.say('السلام عليكم');
     const switched = await dl.say('English');
     expect(allText(switched)).toMatch(/Switched to English/);
@@ -49,7 +39,7 @@ describe('a Direct Line conversation', () => {
   });
 
   it('returns the user\'s own activities in the stream, in order, with the bot\'s after them', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     await dl.say('hello');
     await dl.say('2');
     const res = await dl.get('0');
@@ -62,12 +52,12 @@ describe('a Direct Line conversation', () => {
   });
 
   it('continues a returning visitor\'s conversation from a watermark', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     await dl.say('hello');
-    const again = DirectLineClient.resume(t.url, dl.conversationId, dl.token);
+    const again = DirectLineClient.resume(t().url, dl.conversationId, dl.token);
     const history = await again.read();
     expect(history.length).toBeGreaterThanOrEqual(2);
-    const reconnect = await fetch(`${t.url}/v3/directline/conversations/${dl.conversationId}`, { headers: { authorization: `Bearer ${dl.token}` } });
+    const reconnect = await fetch(`${t().url}/v3/directline/conversations/${dl.conversationId}`, { headers: { authorization: `Bearer ${dl.token}` } });
     expect(reconnect.status).toBe(200);
     expect(await reconnect.json()).toMatchObject({ conversationId: dl.conversationId });
   });
@@ -75,7 +65,7 @@ describe('a Direct Line conversation', () => {
 
 describe('tokens', () => {
   it('refuses a request without a token with 401 and a JSON error', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     const res = await dl.post({ type: 'message', text: 'hi' }, { token: null });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: 'Unauthorized' } });
@@ -83,8 +73,8 @@ describe('tokens', () => {
   });
 
   it('refuses another conversation\'s id with this token (403) and leaves that conversation untouched', async () => {
-    const mine = await DirectLineClient.start(t.url);
-    const theirs = await DirectLineClient.start(t.url);
+    const mine = await DirectLineClient.start(t().url);
+    const theirs = await DirectLineClient.start(t().url);
     await theirs.say('السلام عليكم');
     const before = await (await theirs.get('0')).json();
     const write = await mine.post({ type: 'message', text: 'hello' }, { conversationId: theirs.conversationId });
@@ -94,7 +84,7 @@ describe('tokens', () => {
   });
 
   it('refuses a made-up token with 401', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     const res = await dl.post({ type: 'message', text: 'hi' }, { token: 'x'.repeat(43) });
     expect(res.status).toBe(401);
   });
@@ -102,7 +92,7 @@ describe('tokens', () => {
 
 describe('bad input', () => {
   it('answers an empty message in the user\'s language and keeps the conversation', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     await dl.say('hello');
     const replies = await dl.say('');
     expect(lastText(replies)).toMatch(/no text/);
@@ -110,7 +100,7 @@ describe('bad input', () => {
   });
 
   it('asks to shorten a 10,000-character message', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     await dl.say('السلام عليكم');
     const replies = await dl.say('ا'.repeat(10_000));
     expect(allText(replies)).toContain('طويلة');
@@ -118,7 +108,7 @@ describe('bad input', () => {
   });
 
   it('answers a message of only emoji without failing', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     await dl.say('hello');
     const replies = await dl.say('😊🌹🙏');
     expect(replies.length).toBeGreaterThan(0);
@@ -126,13 +116,13 @@ describe('bad input', () => {
   });
 
   it('reads a message wrapped in bidi control characters like the plain one', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     const replies = await dl.say('\u202Bالسلام عليكم\u202C\u200F');
     expect(allText(replies)).toContain('وعليكم السلام');
   });
 
   it('treats {"$gt": ""} and <script> as plain text, never as a query or markup', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     await dl.say('hello');
     const injection = await dl.say('{"$gt": ""}');
     expect(allText(injection)).not.toMatch(/went wrong/);
@@ -144,7 +134,7 @@ describe('bad input', () => {
   });
 
   it('refuses an unknown activity type with 400 and accepts typing without a reply', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     const unknown = await dl.post({ type: 'sticker-bomb', text: 'x' });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { error: { message: string } }).error.message).toMatch(/Unsupported activity type/);
@@ -154,7 +144,7 @@ describe('bad input', () => {
   });
 
   it('answers a malformed JSON body with 400 and a JSON error, storing nothing', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     const res = await dl.post(null, { raw: '{"type": "message", "text": ' });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: 'BadArgument' } });
@@ -162,7 +152,7 @@ describe('bad input', () => {
   });
 
   it('answers unknown routes with a JSON 404', async () => {
-    const res = await fetch(`${t.url}/v3/directline/nope`);
+    const res = await fetch(`${t().url}/v3/directline/nope`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'NotFound' } });
   });
@@ -170,11 +160,11 @@ describe('bad input', () => {
 
 describe('uploads', () => {
   it('takes a PDF as an attachment activity and acknowledges it', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     await dl.say('hello');
     const form = new FormData();
     form.append('file', new Blob(['%PDF-1.4 test'], { type: 'application/pdf' }), 'report.pdf');
-    const res = await fetch(`${t.url}/v3/directline/conversations/${dl.conversationId}/upload?userId=${dl.userId}`, {
+    const res = await fetch(`${t().url}/v3/directline/conversations/${dl.conversationId}/upload?userId=${dl.userId}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${dl.token}` },
       body: form,
@@ -187,10 +177,10 @@ describe('uploads', () => {
   });
 
   it('refuses a file type that is not a document or photo with 415', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     const form = new FormData();
     form.append('file', new Blob(['MZ'], { type: 'application/x-msdownload' }), 'setup.exe');
-    const res = await fetch(`${t.url}/v3/directline/conversations/${dl.conversationId}/upload`, {
+    const res = await fetch(`${t().url}/v3/directline/conversations/${dl.conversationId}/upload`, {
       method: 'POST',
       headers: { authorization: `Bearer ${dl.token}` },
       body: form,

@@ -1,20 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueueOutbound } from '../../src/queues/outbound-queue.js';
 import { DirectLineClient, type WireActivity } from '../helpers/directline-client.js';
-import { clearRedisPrefix, removeDir, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-
-afterAll(async () => {
-  await t.stop();
-  await clearRedisPrefix(t.prefix);
-  removeDir(t.dataDir);
-});
+const t = useTestApp();
 
 async function waitForBot(dl: DirectLineClient, predicate: (a: WireActivity) => boolean): Promise<WireActivity[]> {
   for (let i = 0; i < 100; i += 1) {
@@ -28,19 +18,19 @@ async function waitForBot(dl: DirectLineClient, predicate: (a: WireActivity) => 
 
 describe('the outbound queue', () => {
   it('delivers a queued message to the beneficiary\'s conversation in their language', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     await dl.say('hello');
-    await enqueueOutbound(t.app.outbound, { conversationId: dl.conversationId, idempotencyKey: 'welcome-back-1', key: 'handoff.waiting' });
+    await enqueueOutbound(t().app.outbound, { conversationId: dl.conversationId, idempotencyKey: 'welcome-back-1', key: 'handoff.waiting' });
     const activities = await waitForBot(dl, (a) => a.text?.includes('social researcher will reply') ?? false);
     expect(activities.at(-1)?.locale).toBe('en');
   });
 
   it('sends a message with the same idempotency key only once', async () => {
-    const dl = await DirectLineClient.start(t.url);
+    const dl = await DirectLineClient.start(t().url);
     await dl.say('السلام عليكم');
     const payload = { conversationId: dl.conversationId, idempotencyKey: `reply-${dl.conversationId.slice(0, 8)}`, text: 'رد الباحثة الاجتماعية' };
-    await enqueueOutbound(t.app.outbound, payload);
-    await enqueueOutbound(t.app.outbound, payload);
+    await enqueueOutbound(t().app.outbound, payload);
+    await enqueueOutbound(t().app.outbound, payload);
     await waitForBot(dl, (a) => a.text === payload.text);
     await sleep(300);
     const { activities } = (await (await dl.get('0')).json()) as { activities: WireActivity[] };
@@ -48,6 +38,6 @@ describe('the outbound queue', () => {
   });
 
   it('refuses a job id with a colon before it reaches Redis', async () => {
-    await expect(enqueueOutbound(t.app.outbound, { conversationId: 'x', idempotencyKey: 'a:b', text: 'hi' })).rejects.toThrow();
+    await expect(enqueueOutbound(t().app.outbound, { conversationId: 'x', idempotencyKey: 'a:b', text: 'hi' })).rejects.toThrow();
   });
 });

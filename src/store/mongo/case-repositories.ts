@@ -12,6 +12,7 @@ import type { MongoContext } from './conversation-repositories.js';
 import { auditFromDoc, handoffMapping, staffMapping, supportRequestMapping, surveyMapping } from './documents.js';
 import type { AuditEventDoc, CounterDoc, HandoffDoc, StaffUserDoc, SupportRequestDoc, SurveyResponseDoc } from './models.js';
 import { definedFilter, findById, insertRecord, pageOf, patchById } from './operations.js';
+import { newAuditEvent, newHandoff, newStaffUser } from '../new-records.js';
 
 export function createSupportRequestRepository({ models, cipher }: MongoContext): SupportRequestRepository {
   const { Counter, SupportRequest } = models;
@@ -57,18 +58,7 @@ export function createSupportRequestRepository({ models, cipher }: MongoContext)
 export function createHandoffRepository({ models, cipher }: MongoContext): HandoffRepository {
   const { Handoff } = models;
   return {
-    create: (input) =>
-      insertRecord(Handoff, handoffMapping, cipher, {
-        id: crypto.randomUUID(),
-        conversationId: input.conversationId,
-        contactId: input.contactId,
-        reason: input.reason,
-        status: 'waiting',
-        assigneeId: null,
-        createdAt: new Date(),
-        claimedAt: null,
-        resolvedAt: null,
-      }),
+    create: (input) => insertRecord(Handoff, handoffMapping, cipher, newHandoff(input)),
     get: (id) => findById(Handoff, handoffMapping, cipher, id),
     update: (id, patch) => patchById(Handoff, handoffMapping, cipher, id, patch),
     async findOpenByConversation(conversationId) {
@@ -116,10 +106,8 @@ export function createStaffRepository({ models, cipher }: MongoContext): StaffRe
   const { StaffUser } = models;
   return {
     async create(input) {
-      const now = new Date();
       // The mapping lower-cases the email, so the unique index is case-insensitive in effect.
-      const record = { ...input, id: crypto.randomUUID(), failedLogins: 0, lockedUntil: null, createdAt: now, updatedAt: now };
-      return insertRecord(StaffUser, staffMapping, cipher, record);
+      return insertRecord(StaffUser, staffMapping, cipher, newStaffUser(input));
     },
     get: (id) => findById(StaffUser, staffMapping, cipher, id),
     async findByEmail(email) {
@@ -142,15 +130,8 @@ export function createAuditRepository({ models }: MongoContext): AuditRepository
   const { AuditEvent } = models;
   return {
     async record(input) {
-      const doc: AuditEventDoc = {
-        _id: crypto.randomUUID(),
-        at: input.at ?? new Date(),
-        actor: input.actor,
-        action: input.action,
-        subjectType: input.subjectType,
-        subjectId: input.subjectId,
-        details: input.details,
-      };
+      const { id, ...event } = newAuditEvent(input);
+      const doc: AuditEventDoc = { _id: id, ...event };
       await AuditEvent.create(doc);
       return auditFromDoc(doc);
     },

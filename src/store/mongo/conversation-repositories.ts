@@ -6,6 +6,7 @@ import type { ContactRepository, ConversationRepository, MessageRecord, MessageR
 import { channelFromDoc, contactMapping, conversationMapping, messageFromDoc, messageToDoc } from './documents.js';
 import type { ContactChannelDoc, ConversationDoc, MessageDoc, Models } from './models.js';
 import { definedFilter, findById, insertRecord, isDuplicateKeyError, limitOf, pageOf, patchById } from './operations.js';
+import { newContact, newConversation } from '../new-records.js';
 
 export type MongoContext = { models: Models; cipher: Cipher };
 
@@ -15,9 +16,7 @@ export function createContactRepository({ models, cipher }: MongoContext): Conta
 
   return {
     async create(input) {
-      const now = new Date();
-      const record = { id: crypto.randomUUID(), locale: input.locale, displayName: input.displayName, consent: null, createdAt: now, updatedAt: now };
-      return insertRecord(Contact, contactMapping, cipher, record);
+      return insertRecord(Contact, contactMapping, cipher, newContact(input));
     },
     get: (id) => findById(Contact, contactMapping, cipher, id),
     update: (id, patch) => patchById(Contact, contactMapping, cipher, id, patch, { updatedAt: new Date() }),
@@ -56,23 +55,7 @@ export function createConversationRepository({ models, cipher }: MongoContext): 
 
   return {
     async create(input) {
-      const now = new Date();
-      return insertRecord(Conversation, conversationMapping, cipher, {
-        id: crypto.randomUUID(),
-        channel: input.channel,
-        externalId: input.externalId,
-        contactId: input.contactId ?? null,
-        status: input.status ?? 'bot',
-        locale: input.locale ?? null,
-        state: null,
-        reference: input.reference ?? null,
-        tokenHash: input.tokenHash ?? null,
-        tokenExpiresAt: input.tokenExpiresAt ?? null,
-        processedSeq: 0,
-        lastSeq: 0,
-        createdAt: now,
-        updatedAt: now,
-      });
+      return insertRecord(Conversation, conversationMapping, cipher, newConversation(input));
     },
     get: (id) => findById(Conversation, conversationMapping, cipher, id),
     findByExternal: (channel, externalId) => findOne({ channel, externalId }),

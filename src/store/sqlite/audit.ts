@@ -1,6 +1,6 @@
-import crypto from 'node:crypto';
 import type { AuditEventRecord, AuditRepository } from '../types.js';
 import { asRows, date, dbDate, objectJson, pageParams, text, whereClause, type Row, type SqliteContext } from './rows.js';
+import { newAuditEvent } from '../new-records.js';
 
 function eventToRow(event: AuditEventRecord): Row {
   return {
@@ -30,15 +30,7 @@ function eventFromRow(row: Row): AuditEventRecord {
 export function createAuditRepository(ctx: SqliteContext): AuditRepository {
   return {
     async record(input) {
-      const row = eventToRow({
-        id: crypto.randomUUID(),
-        at: input.at ?? new Date(),
-        actor: input.actor,
-        action: input.action,
-        subjectType: input.subjectType,
-        subjectId: input.subjectId,
-        details: input.details,
-      });
+      const row = eventToRow(newAuditEvent(input));
       ctx
         .stmt(
           `INSERT INTO audit_events (id, at, actor, action, subject_type, subject_id, details)

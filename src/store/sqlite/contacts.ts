@@ -17,6 +17,7 @@ import {
   type SqliteContext,
 } from './rows.js';
 import { getRecord, insertRecord, updateRecord, type TableMapping } from './table.js';
+import { newContact } from '../new-records.js';
 
 const contacts: TableMapping<ContactRecord> = {
   table: 'contacts',
@@ -71,15 +72,7 @@ export function createContactRepository(ctx: SqliteContext): ContactRepository {
 
   return {
     async create(input) {
-      const now = new Date();
-      return insertRecord(ctx, contacts, {
-        id: crypto.randomUUID(),
-        locale: input.locale,
-        displayName: input.displayName,
-        consent: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      return insertRecord(ctx, contacts, newContact(input));
     },
     async get(id) {
       return getRecord(ctx, contacts, id);

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { LOCALES } from '../../i18n/i18n.js';
 import { CONVERSATION_STATUSES, type ConversationRecord, type ConversationRepository } from '../types.js';
 import {
@@ -20,6 +19,7 @@ import {
   type SqliteContext,
 } from './rows.js';
 import { getRecord, insertRecord, updateRecord, type TableMapping } from './table.js';
+import { newConversation } from '../new-records.js';
 
 const conversations: TableMapping<ConversationRecord> = {
   table: 'conversations',
@@ -81,23 +81,7 @@ export function createConversationRepository(ctx: SqliteContext): ConversationRe
 
   return {
     async create(input) {
-      const now = new Date();
-      return insertRecord(ctx, conversations, {
-        id: crypto.randomUUID(),
-        channel: input.channel,
-        externalId: input.externalId,
-        contactId: input.contactId ?? null,
-        status: input.status ?? 'bot',
-        locale: input.locale ?? null,
-        state: null,
-        reference: input.reference ?? null,
-        tokenHash: input.tokenHash ?? null,
-        tokenExpiresAt: input.tokenExpiresAt ?? null,
-        processedSeq: 0,
-        lastSeq: 0,
-        createdAt: now,
-        updatedAt: now,
-      });
+      return insertRecord(ctx, conversations, newConversation(input));
     },
     async get(id) {
       return getRecord(ctx, conversations, id);

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { HANDOFF_STATUSES, OPEN_HANDOFF_STATUSES } from '../record-values.js';
 import type { HandoffRecord, HandoffRepository } from '../types.js';
 import {
@@ -16,6 +15,7 @@ import {
   type SqliteContext,
 } from './rows.js';
 import { getRecord, insertRecord, updateRecord, type TableMapping } from './table.js';
+import { newHandoff } from '../new-records.js';
 
 const handoffs: TableMapping<HandoffRecord> = {
   table: 'handoffs',
@@ -49,17 +49,7 @@ const handoffs: TableMapping<HandoffRecord> = {
 export function createHandoffRepository(ctx: SqliteContext): HandoffRepository {
   return {
     async create(input) {
-      return insertRecord(ctx, handoffs, {
-        id: crypto.randomUUID(),
-        conversationId: input.conversationId,
-        contactId: input.contactId,
-        reason: input.reason,
-        status: 'waiting',
-        assigneeId: null,
-        createdAt: new Date(),
-        claimedAt: null,
-        resolvedAt: null,
-      });
+      return insertRecord(ctx, handoffs, newHandoff(input));
     },
     async get(id) {
       return getRecord(ctx, handoffs, id);

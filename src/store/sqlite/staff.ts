@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { normalizeEmail, STAFF_ROLES } from '../record-values.js';
 import type { StaffRepository, StaffUserRecord } from '../types.js';
 import {
@@ -15,6 +14,7 @@ import {
   type SqliteContext,
 } from './rows.js';
 import { getRecord, insertRecord, updateRecord, type TableMapping } from './table.js';
+import { newStaffUser } from '../new-records.js';
 
 const staffUsers: TableMapping<StaffUserRecord> = {
   table: 'staff_users',
@@ -50,16 +50,8 @@ const staffUsers: TableMapping<StaffUserRecord> = {
 export function createStaffRepository(ctx: SqliteContext): StaffRepository {
   return {
     async create(input) {
-      const now = new Date();
       // toRow lower-cases the email, so the UNIQUE column is case-insensitive in effect.
-      return insertRecord(ctx, staffUsers, {
-        ...input,
-        id: crypto.randomUUID(),
-        failedLogins: 0,
-        lockedUntil: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      return insertRecord(ctx, staffUsers, newStaffUser(input));
     },
     async get(id) {
       return getRecord(ctx, staffUsers, id);
