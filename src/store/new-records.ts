@@ -1,6 +1,6 @@
 /**
  * The defaults of a new record, shared by both stores so SQLite and MongoDB can never disagree on
- * what a fresh contact, conversation, handoff, staff account or audit event looks like.
+ * what a fresh contact, conversation, support request, handoff, staff account or audit event looks like.
  */
 import crypto from 'node:crypto';
 import type {
@@ -12,8 +12,10 @@ import type {
   ConversationRepository,
   HandoffRecord,
   HandoffRepository,
+  NewSupportRequest,
   StaffRepository,
   StaffUserRecord,
+  SupportRequestRecord,
 } from './types.js';
 
 type InputOf<F> = F extends (input: infer I) => unknown ? I : never;
@@ -38,6 +40,31 @@ export function newConversation(input: InputOf<ConversationRepository['create']>
     lastSeq: 0,
     createdAt: now,
     updatedAt: now,
+  };
+}
+
+/**
+ * A new request under `reference` (drawn by the store, see `withFreshReference`). Fields are copied
+ * one by one so an untyped caller's extra properties never reach the store, and the arrays are the
+ * store's own copies.
+ */
+export function newSupportRequest(input: NewSupportRequest, reference: string, now = new Date()): SupportRequestRecord {
+  return {
+    id: crypto.randomUUID(),
+    reference,
+    contactId: input.contactId,
+    conversationId: input.conversationId,
+    channel: input.channel,
+    status: input.status,
+    answers: input.answers,
+    applicantKeys: [...input.applicantKeys],
+    documents: (input.documents ?? []).map((document) => ({ ...document })),
+    documentsCompletedAt: input.documentsCompletedAt ?? null,
+    declaration: input.declaration,
+    statusNote: input.statusNote ?? null,
+    createdAt: now,
+    updatedAt: now,
+    submittedAt: input.submittedAt,
   };
 }
 

@@ -2,7 +2,10 @@
  * Value lists and small rules shared by both store implementations, so the SQLite columns and the
  * mongoose enums accept exactly the same values as the record types in `types.ts`.
  */
-import type { HandoffStatus, MessageAuthor, MessageDirection, StaffRole, SupportRequestStatus } from './types.js';
+import crypto from 'node:crypto';
+import { StoreConflictError } from '../errors/store-errors.js';
+import { stripInvisible, toAsciiDigits } from '../text/normalize.js';
+import type { HandoffStatus, MessageAuthor, MessageDirection, RequestDocument, StaffRole, SupportRequestStatus } from './types.js';
 
 /**
  * Accepts a literal list only when it names every member of `Union`, so adding a status to the
@@ -28,6 +31,12 @@ export const SUPPORT_REQUEST_STATUSES = everyValueOf<SupportRequestStatus>()([
 export const HANDOFF_STATUSES = everyValueOf<HandoffStatus>()(['waiting', 'active', 'resolved']);
 export const STAFF_ROLES = everyValueOf<StaffRole>()(['researcher', 'officer', 'admin']);
 
+/**
+ * Requests still running, the ones `findOpenByApplicantKeys` looks for: a couple with one of these
+ * should follow it up rather than apply again. Drafts were never sent; the rest are closed.
+ */
+export const OPEN_SUPPORT_REQUEST_STATUSES = ['submitted', 'under_review', 'needs_documents', 'accepted'] as const satisfies readonly SupportRequestStatus[];
+
 /** Handoffs still needing a person: the ones `findOpenByConversation` looks for. */
 export const OPEN_HANDOFF_STATUSES = ['waiting', 'active'] as const satisfies readonly HandoffStatus[];
 
@@ -40,14 +49,84 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** The counter a year's support request references are numbered from; numbering restarts each year. */
-export function referenceCounterName(year: number): string {
-  return `support_request_reference:${year}`;
+/**
+ * The canonical request reference, `NNNN-NNNN` with digits 2–9 only (e.g. `4827-5396`). Without 0
+ * and 1 nothing reads as O, I or l, and eight random digits from eight values give 16.7 million
+ * references, so they reveal nothing about how many requests exist.
+ */
+export const REQUEST_REFERENCE_PATTERN = /^[2-9]{4}-[2-9]{4}$/;
+
+/** How many references `withFreshReference` draws before giving up; a clash is rare, several in a row mean trouble. */
+export const REFERENCE_ATTEMPTS = 5;
+
+/** Draws a new reference with a cryptographic generator, so references cannot be guessed from one another. */
+export function drawRequestReference(): string {
+  const digits = Array.from({ length: 8 }, () => String(crypto.randomInt(2, 10))).join('');
+  return `${digits.slice(0, 4)}-${digits.slice(4)}`;
 }
 
-/** `INJ-2026-000123`: short enough to read over the phone, and sortable within a year. */
-export function formatRequestReference(year: number, sequence: number): string {
-  return `INJ-${year}-${String(sequence).padStart(6, '0')}`;
+/**
+ * Runs `insert` with a freshly drawn reference, drawing again when it clashes with a stored one
+ * (the reference is the request's only unique value besides its UUID, so a StoreConflictError from
+ * the insert means a clash). Fails with StoreConflictError after REFERENCE_ATTEMPTS clashes.
+ */
+export async function withFreshReference<T>(insert: (reference: string) => Promise<T>): Promise<T> {
+  let lastClash: unknown;
+  for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt += 1) {
+    try {
+      return await insert(drawRequestReference());
+    } catch (error) {
+      if (!(error instanceof StoreConflictError)) throw error;
+      lastClash = error;
+    }
+  }
+  throw new StoreConflictError('support request reference', lastClash);
+}
+
+/** Runs of digits joined by a dash or by spaces (not line breaks): a phone number typed in groups is one run. */
+const DIGIT_RUNS = /\d+(?:[^\S\r\n]*[-\u2010-\u2015\u2212][^\S\r\n]*\d+|[^\S\r\n]+\d+)*/g;
+/** A whole run that is a reference: two groups of four digits 2–9, with a dash, spaces or nothing between. */
+const REFERENCE_RUN = /^([2-9]{4})(?:[^\S\r\n]*[-\u2010-\u2015\u2212][^\S\r\n]*|[^\S\r\n]+)?([2-9]{4})$/;
+
+/**
+ * Finds a request reference in what a beneficiary typed and returns it in canonical form, or null.
+ * Accepts ASCII, Arabic-Indic and Persian digits and a dash, spaces or nothing between the groups.
+ * A reference must be a whole run of digits, so part of a national ID or a phone number never
+ * passes for one.
+ *
+ * @example parseRequestReference('حالة طلبي ٤٨٢٧-٥٣٩٦') === '4827-5396'
+ * @example parseRequestReference('0551234567') === null
+ */
+export function parseRequestReference(text: string): string | null {
+  const plain = toAsciiDigits(stripInvisible(text.normalize('NFKC')));
+  for (const [run] of plain.matchAll(DIGIT_RUNS)) {
+    const match = REFERENCE_RUN.exec(run);
+    if (match) return `${match[1]}-${match[2]}`;
+  }
+  return null;
+}
+
+/**
+ * Decodes a request's documents list as stored (JSON, so `receivedAt` is ISO text) back into
+ * records with Date values; anything malformed fails loudly rather than vanishing.
+ */
+export function requestDocumentsFrom(value: unknown): RequestDocument[] {
+  if (!Array.isArray(value)) throw new Error('stored documents are not a list');
+  return value.map((item: unknown): RequestDocument => {
+    if (!isPlainObject(item)) throw new Error('a stored document is not an object');
+    const { kind, fileId, name, contentType, size, receivedAt } = item;
+    if (
+      typeof kind !== 'string' ||
+      typeof fileId !== 'string' ||
+      typeof name !== 'string' ||
+      typeof contentType !== 'string' ||
+      typeof size !== 'number' ||
+      (typeof receivedAt !== 'string' && !(receivedAt instanceof Date))
+    ) {
+      throw new Error('a stored document is malformed');
+    }
+    return { kind, fileId, name, contentType, size, receivedAt: new Date(receivedAt) };
+  });
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -86,16 +86,38 @@ export type SupportRequestStatus =
   | 'completed'
   | 'withdrawn';
 
+/**
+ * A document the beneficiary sent for a request. The bytes live in the file store under `fileId`;
+ * `kind` is the requirement it answers (e.g. `id_copies`, `medical_reports`).
+ */
+export type RequestDocument = { kind: string; fileId: string; name: string; contentType: string; size: number; receivedAt: Date };
+
 export type SupportRequestRecord = {
   id: string;
-  /** Human-readable reference given to the beneficiary, e.g. INJ-2026-000123. */
+  /**
+   * Given to the beneficiary to quote later: eight random digits from 2–9 as `NNNN-NNNN`
+   * (e.g. `4827-5396`), so it reads aloud without O/0 or I/1 confusion and says nothing about volumes.
+   */
   reference: string;
   contactId: string;
   conversationId: string | null;
+  /** The channel the request was submitted on. */
+  channel: string | null;
   status: SupportRequestStatus;
   /** The form's answers by field id; sealed at rest. */
   answers: Record<string, unknown>;
+  /**
+   * Keyed hashes (HMAC, hex) of the applicant's and the spouse's national IDs, computed by the caller,
+   * so duplicates can be found without keeping IDs in the clear. One-way already, so not sealed; indexed.
+   */
+  applicantKeys: string[];
+  /** What the beneficiary sent, in the order received; sealed at rest (file names can be personal). */
+  documents: RequestDocument[];
+  /** When the last required document arrived (registration complete); null until then. */
+  documentsCompletedAt: Date | null;
   declaration: ConsentRecord | null;
+  /** The note staff gave with the latest status change; sealed at rest. */
+  statusNote: string | null;
   createdAt: Date;
   updatedAt: Date;
   submittedAt: Date | null;
@@ -204,13 +226,35 @@ export interface MessageRepository {
   list(conversationId: string, options?: { afterSeq?: number; direction?: MessageDirection; limit?: number }): Promise<MessageRecord[]>;
 }
 
+/** Fields a request gathers later in its life; a new request starts without documents or a status note. */
+type SupportRequestLaterFields = 'documents' | 'documentsCompletedAt' | 'statusNote';
+
+/**
+ * Creating a support request: the store draws the reference. `channel` and `applicantKeys` are
+ * required (pass `null` / `[]` when unknown) because a forgotten key would silently defeat the
+ * duplicate check; the later fields default to `[]` and `null`.
+ */
+export type NewSupportRequest = Omit<NewRecord<SupportRequestRecord>, 'reference' | SupportRequestLaterFields> &
+  Partial<Pick<SupportRequestRecord, SupportRequestLaterFields>>;
+
 export interface SupportRequestRepository {
-  create(input: Omit<NewRecord<SupportRequestRecord>, 'reference'>): Promise<SupportRequestRecord>;
+  /**
+   * Draws a fresh random reference; on the rare clash with an existing one it draws again, and after
+   * a few clashes in a row fails with StoreConflictError.
+   */
+  create(input: NewSupportRequest): Promise<SupportRequestRecord>;
   get(id: string): Promise<SupportRequestRecord | null>;
+  /** Exact match on the canonical `NNNN-NNNN` form; use `parseRequestReference` on typed text first. */
   getByReference(reference: string): Promise<SupportRequestRecord | null>;
   update(id: string, patch: Patch<Omit<SupportRequestRecord, 'reference'>>): Promise<SupportRequestRecord>;
   /** Newest first. */
   list(filter: { status?: SupportRequestStatus; contactId?: string } & Page): Promise<SupportRequestRecord[]>;
+  /**
+   * The newest open request (status in OPEN_SUPPORT_REQUEST_STATUSES) whose `applicantKeys` share at
+   * least one key with `keys`: the same couple applying again while a request is still running.
+   * Null for no keys.
+   */
+  findOpenByApplicantKeys(keys: readonly string[]): Promise<SupportRequestRecord | null>;
 }
 
 export interface HandoffRepository {

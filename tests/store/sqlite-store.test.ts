@@ -62,7 +62,16 @@ describe('SQLite store', () => {
     const conversation = await store.conversations.create({ channel: 'telegram', externalId: 'c' });
     await store.conversations.update(conversation.id, { state: { answers: { nationalId: NATIONAL_ID } } });
     await store.messages.append(conversation.id, { direction: 'incoming', author: { kind: 'beneficiary' }, activity: { type: 'message', text: `my id is ${NATIONAL_ID}` } });
-    await store.supportRequests.create({ contactId: 'c1', conversationId: conversation.id, status: 'draft', answers: { nationalId: NATIONAL_ID }, declaration: null, submittedAt: null });
+    await store.supportRequests.create({
+      contactId: 'c1',
+      conversationId: conversation.id,
+      channel: 'telegram',
+      status: 'draft',
+      answers: { nationalId: NATIONAL_ID },
+      applicantKeys: [],
+      declaration: null,
+      submittedAt: null,
+    });
     await store.contacts.create({ locale: 'ar', displayName: `name ${NATIONAL_ID}` });
 
     const raw = new Database(file, { readonly: true });
@@ -85,6 +94,40 @@ describe('SQLite store', () => {
     await store.close();
     const files = fs.readdirSync(path.dirname(file)).map((name) => fs.readFileSync(path.join(path.dirname(file), name)));
     for (const bytes of files) expect(bytes.includes(NATIONAL_ID)).toBe(false);
+  });
+
+  it("seals a support request's answers, documents and status note in rows and in the file", async () => {
+    const file = tempFile();
+    const store = openStore(file);
+    const documentName = `هوية ${NATIONAL_ID}.pdf`;
+    const statusNote = `رقم الهوية ${NATIONAL_ID} لا يطابق`;
+    const created = await store.supportRequests.create({
+      contactId: 'c1',
+      conversationId: null,
+      channel: 'webchat',
+      status: 'submitted',
+      answers: { nationalId: NATIONAL_ID },
+      applicantKeys: ['ab'.repeat(32)],
+      documents: [{ kind: 'id_copies', fileId: 'f'.repeat(32), name: documentName, contentType: 'application/pdf', size: 10, receivedAt: new Date() }],
+      declaration: null,
+      submittedAt: new Date(),
+    });
+    await store.supportRequests.update(created.id, { status: 'needs_documents', statusNote });
+
+    const raw = new Database(file, { readonly: true });
+    try {
+      const row = raw.prepare('SELECT answers, documents, status_note FROM support_requests').get();
+      expect(row).toEqual({ answers: expect.stringMatching(/^v1\./), documents: expect.stringMatching(/^v1\./), status_note: expect.stringMatching(/^v1\./) });
+      for (const secret of [NATIONAL_ID, documentName, statusNote]) expect(JSON.stringify(row)).not.toContain(secret);
+    } finally {
+      raw.close();
+    }
+
+    await store.close();
+    const files = fs.readdirSync(path.dirname(file)).map((name) => fs.readFileSync(path.join(path.dirname(file), name)));
+    for (const bytes of files) {
+      for (const secret of [NATIONAL_ID, 'هوية', 'لا يطابق']) expect(bytes.includes(secret)).toBe(false);
+    }
   });
 
   it('gives distinct seqs when two store instances on one file append to one conversation', async () => {

@@ -4,10 +4,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
-import { auditContract, handoffContract, supportRequestContract, surveyContract } from './contract/casework.js';
+import { auditContract, handoffContract, surveyContract } from './contract/casework.js';
 import { conversationContract, messageContract } from './contract/conversations.js';
 import { someConversation } from './contract/helpers.js';
 import { contactContract, staffContract } from './contract/people.js';
+import { supportRequestContract } from './contract/support-requests.js';
 
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>, cleanup?: () => Promise<void>): void {
   describe(`${name} store contract`, () => {

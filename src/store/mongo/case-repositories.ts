@@ -1,6 +1,6 @@
 /** Support requests, handoffs, surveys, staff and the audit trail on MongoDB. */
 import crypto from 'node:crypto';
-import { formatRequestReference, normalizeEmail, OPEN_HANDOFF_STATUSES, referenceCounterName } from '../record-values.js';
+import { normalizeEmail, OPEN_HANDOFF_STATUSES, OPEN_SUPPORT_REQUEST_STATUSES, withFreshReference } from '../record-values.js';
 import type {
   AuditRepository,
   HandoffRepository,
@@ -10,32 +10,15 @@ import type {
 } from '../types.js';
 import type { MongoContext } from './conversation-repositories.js';
 import { auditFromDoc, handoffMapping, staffMapping, supportRequestMapping, surveyMapping } from './documents.js';
-import type { AuditEventDoc, CounterDoc, HandoffDoc, StaffUserDoc, SupportRequestDoc, SurveyResponseDoc } from './models.js';
+import type { AuditEventDoc, HandoffDoc, StaffUserDoc, SupportRequestDoc, SurveyResponseDoc } from './models.js';
 import { definedFilter, findById, insertRecord, pageOf, patchById } from './operations.js';
-import { newAuditEvent, newHandoff, newStaffUser } from '../new-records.js';
+import { newAuditEvent, newHandoff, newStaffUser, newSupportRequest } from '../new-records.js';
 
 export function createSupportRequestRepository({ models, cipher }: MongoContext): SupportRequestRepository {
-  const { Counter, SupportRequest } = models;
-
-  /**
-   * The upserting `$inc` is atomic, so concurrent creates get distinct numbers. Unlike SQLite it is
-   * not in a transaction with the insert: a failed insert leaves an unused number (a gap), never a repeat.
-   */
-  const nextSequence = async (name: string): Promise<number> => {
-    const counter = await Counter.findByIdAndUpdate(name, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' })
-      .lean<CounterDoc>()
-      .exec();
-    if (!counter) throw new Error(`counter ${name} did not return a value`);
-    return counter.value;
-  };
-
+  const { SupportRequest } = models;
   return {
-    async create(input) {
-      const now = new Date();
-      const year = now.getUTCFullYear();
-      const reference = formatRequestReference(year, await nextSequence(referenceCounterName(year)));
-      return insertRecord(SupportRequest, supportRequestMapping, cipher, { ...input, id: crypto.randomUUID(), reference, createdAt: now, updatedAt: now });
-    },
+    create: (input) =>
+      withFreshReference((reference) => insertRecord(SupportRequest, supportRequestMapping, cipher, newSupportRequest(input, reference))),
     get: (id) => findById(SupportRequest, supportRequestMapping, cipher, id),
     async getByReference(reference) {
       const doc = await SupportRequest.findOne({ reference }).lean<SupportRequestDoc>().exec();
@@ -51,6 +34,14 @@ export function createSupportRequestRepository({ models, cipher }: MongoContext)
         .lean<SupportRequestDoc[]>()
         .exec();
       return docs.map((doc) => supportRequestMapping.fromDoc(doc, cipher));
+    },
+    async findOpenByApplicantKeys(keys) {
+      if (keys.length === 0) return null;
+      const doc = await SupportRequest.findOne({ applicantKeys: { $in: [...keys] }, status: { $in: [...OPEN_SUPPORT_REQUEST_STATUSES] } })
+        .sort({ createdAt: -1, _id: -1 })
+        .lean<SupportRequestDoc>()
+        .exec();
+      return doc ? supportRequestMapping.fromDoc(doc, cipher) : null;
     },
   };
 }

@@ -3,7 +3,7 @@
  * and everything read comes back as the plain record shape both stores return.
  */
 import type { Cipher } from '../../security/cipher.js';
-import { isPlainObject, normalizeEmail } from '../record-values.js';
+import { isPlainObject, normalizeEmail, requestDocumentsFrom } from '../record-values.js';
 import type {
   AuditEventRecord,
   ConsentRecord,
@@ -132,15 +132,27 @@ export function messageFromDoc(d: MessageDoc, cipher: Cipher): MessageRecord {
 export const supportRequestMapping: DocumentMapping<SupportRequestRecord, SupportRequestDoc> = {
   what: 'support request',
   fixedFields: ['id', 'reference', 'createdAt'],
-  toDoc: ({ id, ...r }, cipher) => ({ ...r, _id: id, answers: cipher.sealJson(r.answers) }),
+  toDoc: ({ id, ...r }, cipher) => ({
+    ...r,
+    _id: id,
+    answers: cipher.sealJson(r.answers),
+    applicantKeys: [...r.applicantKeys],
+    documents: cipher.sealJson(r.documents),
+    statusNote: sealOrNull(cipher, r.statusNote),
+  }),
   fromDoc: (d, cipher) => ({
     id: d._id,
     reference: d.reference,
     contactId: d.contactId,
     conversationId: d.conversationId ?? null,
+    channel: d.channel ?? null,
     status: d.status,
     answers: openObject(cipher, d.answers, 'answers'),
+    applicantKeys: [...(d.applicantKeys ?? [])],
+    documents: requestDocumentsFrom(openJsonOrNull(cipher, d.documents) ?? []),
+    documentsCompletedAt: d.documentsCompletedAt ?? null,
     declaration: consentOrNull(d.declaration),
+    statusNote: openOrNull(cipher, d.statusNote),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
     submittedAt: d.submittedAt ?? null,

@@ -61,15 +61,26 @@ export type MessageDoc = {
   dedupeKey: string | null;
   createdAt: Date;
 };
+/**
+ * Documents written before `channel`, `applicantKeys`, `documents`, `documentsCompletedAt` and
+ * `statusNote` existed lack them; reads treat a missing value as null or empty.
+ */
 export type SupportRequestDoc = {
   _id: string;
   reference: string;
   contactId: string;
   conversationId: string | null;
+  channel: string | null;
   status: SupportRequestStatus;
   /** Sealed JSON. */
   answers: string;
+  applicantKeys: string[];
+  /** Sealed JSON list of RequestDocument. */
+  documents: string | null;
+  documentsCompletedAt: Date | null;
   declaration: ConsentRecord | null;
+  /** Sealed. */
+  statusNote: string | null;
   createdAt: Date;
   updatedAt: Date;
   submittedAt: Date | null;
@@ -79,7 +90,6 @@ export type HandoffDoc = AsDocument<HandoffRecord>;
 export type SurveyResponseDoc = AsDocument<SurveyResponseRecord>;
 export type StaffUserDoc = AsDocument<StaffUserRecord>;
 export type AuditEventDoc = AsDocument<AuditEventRecord>;
-export type CounterDoc = { _id: string; value: number };
 
 const requiredString = { type: String, required: true } as const;
 const nullableString = { type: String, default: null } as const;
@@ -169,9 +179,14 @@ const supportRequestSchema = new Schema<SupportRequestDoc>(
     reference: requiredString,
     contactId: requiredString,
     conversationId: nullableString,
+    channel: nullableString,
     status: { type: String, enum: SUPPORT_REQUEST_STATUSES, required: true },
     answers: requiredString,
+    applicantKeys: { type: [String], default: [] },
+    documents: nullableString,
+    documentsCompletedAt: nullableDate,
     declaration: { type: consentSchema, default: null },
+    statusNote: nullableString,
     createdAt: requiredDate,
     updatedAt: requiredDate,
     submittedAt: nullableDate,
@@ -181,6 +196,8 @@ const supportRequestSchema = new Schema<SupportRequestDoc>(
 supportRequestSchema.index({ reference: 1 }, { unique: true });
 supportRequestSchema.index({ contactId: 1, createdAt: -1 });
 supportRequestSchema.index({ status: 1, createdAt: -1 });
+// Multikey: one index entry per applicant key, so `findOpenByApplicantKeys` is an index lookup.
+supportRequestSchema.index({ applicantKeys: 1, createdAt: -1 });
 
 const handoffSchema = new Schema<HandoffDoc>(
   {
@@ -252,12 +269,6 @@ const auditEventSchema = new Schema<AuditEventDoc>(
 auditEventSchema.index({ subjectType: 1, subjectId: 1, at: -1 });
 auditEventSchema.index({ actor: 1, at: -1 });
 
-/** Named counters (`_id` is the counter's name), moved with `$inc` so numbering is atomic. */
-const counterSchema = new Schema<CounterDoc>(
-  { _id: requiredString, value: { type: Number, required: true } },
-  { ...options, collection: 'counters' },
-);
-
 /** Registers every model on `connection` (never on mongoose's global connection), so stores stay independent. */
 export function createModels(connection: mongoose.Connection) {
   return {
@@ -270,7 +281,6 @@ export function createModels(connection: mongoose.Connection) {
     SurveyResponse: connection.model<SurveyResponseDoc>('SurveyResponse', surveyResponseSchema),
     StaffUser: connection.model<StaffUserDoc>('StaffUser', staffUserSchema),
     AuditEvent: connection.model<AuditEventDoc>('AuditEvent', auditEventSchema),
-    Counter: connection.model<CounterDoc>('Counter', counterSchema),
   };
 }
 

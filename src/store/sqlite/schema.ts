@@ -134,7 +134,36 @@ CREATE TABLE IF NOT EXISTS counters (
 );
 `;
 
-const MIGRATIONS: readonly string[] = [V1];
+/**
+ * Version 2: support requests keep their channel, applicant keys, documents (sealed JSON) and the last
+ * status note (sealed). Rows from version 1 read as no channel, no keys and no documents: their
+ * `documents` column is NULL, which the repository reads as an empty list (sealing needs the data
+ * key, which SQL does not have).
+ *
+ * `support_request_keys` is the index behind `findOpenByApplicantKeys`: one row per (request, key),
+ * kept in step with the `applicant_keys` JSON column inside the transaction that writes the request.
+ *
+ * References are now random (`NNNN-NNNN`, retried on a clash) instead of numbered per year, so the
+ * counters that numbered them are dropped; references already given keep working as they are.
+ */
+const V2 = `
+ALTER TABLE support_requests ADD COLUMN channel TEXT;
+ALTER TABLE support_requests ADD COLUMN applicant_keys TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE support_requests ADD COLUMN documents TEXT;
+ALTER TABLE support_requests ADD COLUMN documents_completed_at TEXT;
+ALTER TABLE support_requests ADD COLUMN status_note TEXT;
+
+CREATE TABLE IF NOT EXISTS support_request_keys (
+  request_id TEXT NOT NULL REFERENCES support_requests(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  PRIMARY KEY (request_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS support_request_keys_key ON support_request_keys (key);
+
+DROP TABLE IF EXISTS counters;
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { drawRequestReference, parseRequestReference, REQUEST_REFERENCE_PATTERN } from '../../src/store/record-values.js';
+
+describe('parseRequestReference', () => {
+  it.each([
+    ['4827-5396', 'the canonical form'],
+    ['4827 5396', 'a space between the groups'],
+    ['48275396', 'nothing between the groups'],
+    ['4827 - 5396', 'spaces around the dash'],
+    ['4827–5396', 'an en dash, as phones sometimes autocorrect'],
+    ['٤٨٢٧-٥٣٩٦', 'Arabic-Indic digits'],
+    ['۴۸۲۷ ۵۳۹۶', 'Persian digits'],
+    ['٤٨٢٧٥٣٩٦', 'Arabic-Indic digits with nothing between'],
+    ['حالة طلبي 4827-5396', 'inside an Arabic sentence'],
+    ['رقم الطلب: ٤٨٢٧ ٥٣٩٦، شكراً', 'inside a sentence, before punctuation'],
+    ['my request is 4827-5396.', 'inside an English sentence'],
+    ['\u20664827-5396\u2069', 'wrapped in the bidi marks phones add'],
+    ['٤٨٢٧-5396', 'mixed digit scripts'],
+  ])('reads %s (%s) as 4827-5396', (typed) => {
+    expect(parseRequestReference(typed)).toBe('4827-5396');
+  });
+
+  it.each([
+    ['4827-539', 'seven digits'],
+    ['4827-53962', 'nine digits'],
+    ['482753962', 'nine digits with nothing between'],
+    ['4827-5306', 'a 0 inside'],
+    ['4817-5396', 'a 1 inside'],
+    ['1527914301', 'a 10-digit national ID'],
+    ['0551234567', 'a mobile number'],
+    ['055 2345 6789', 'a number typed in groups, with a reference-like tail'],
+    ['+966 5523 4567', 'an international number typed in groups'],
+    ['48-27-53-96', 'digits grouped some other way'],
+    ['INJ-2025-000123', 'an old-style reference'],
+    ['', 'nothing'],
+    ['شكراً', 'no digits at all'],
+  ])('refuses %s (%s)', (typed) => {
+    expect(parseRequestReference(typed)).toBeNull();
+  });
+
+  it('returns the first reference when a message holds a phone number and then a reference', () => {
+    expect(parseRequestReference('جوالي 0551234567 وطلبي 2345-6789')).toBe('2345-6789');
+  });
+});
+
+describe('drawRequestReference', () => {
+  it('draws canonical references from the digits 2 to 9 only', () => {
+    const drawn = Array.from({ length: 500 }, drawRequestReference);
+    for (const reference of drawn) expect(reference).toMatch(REQUEST_REFERENCE_PATTERN);
+    const digitsSeen = new Set(drawn.join('').replaceAll('-', ''));
+    expect([...digitsSeen].sort()).toEqual(['2', '3', '4', '5', '6', '7', '8', '9']);
+  });
+
+  it('draws a reference that parses back to itself', () => {
+    const reference = drawRequestReference();
+    expect(parseRequestReference(reference)).toBe(reference);
+  });
+});
