@@ -9,6 +9,7 @@ import { directLineRoutes } from '../adapters/directline/directline-routes.js';
 import { noAnswers, type Answerer } from './bot/answerer.js';
 import { ConversationBot } from './bot/conversation-bot.js';
 import type { ServiceRegistry } from './bot/services.js';
+import { createRequestServices } from './requests/request-services.js';
 import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { Vocabulary } from './bot/vocabulary.js';
 import type { Config } from './config/config.js';
@@ -41,7 +42,10 @@ export type AppOverrides = {
   flowsDir?: string;
   localesDir?: string;
   answerer?: Answerer;
+  /** Extra flow services, or replacements for the built-in ones. */
   services?: ServiceRegistry;
+  /** The bot's clock (epoch ms), for tests of long absences. */
+  now?: () => number;
   /** More channels to register with the turn runner (the terminal chat's). */
   adapters?: ChannelAdapter[];
 };
@@ -99,7 +103,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const cipher = createCipher(dataKey.key);
 
     const i18n = createI18n(overrides.localesDir ?? path.join(root, 'locales'));
-    const services = overrides.services ?? {};
+    const files = new FileStore(config.dataDir, cipher);
+    const services: ServiceRegistry = { ...createRequestServices({ cipher, files }), ...overrides.services };
     const flows = loadFlows(overrides.flowsDir ?? path.join(root, 'flows'), {
       i18n,
       services: new Set(Object.keys(services)),
@@ -116,7 +121,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const bullPrefix = `${config.redisPrefix}-bull`;
 
     const vocabulary = new Vocabulary(i18n);
-    const bot = new ConversationBot({ flows, i18n, vocabulary, services, store, answerer: overrides.answerer ?? noAnswers });
+    const bot = new ConversationBot({
+      flows,
+      i18n,
+      vocabulary,
+      services,
+      store,
+      answerer: overrides.answerer ?? noAnswers,
+      resumeOfferAfterMs: config.resumeOfferAfterMs,
+      ...(overrides.now ? { now: overrides.now } : {}),
+    });
     const lock = new RedisTurnLock(redis, {
       prefix: `${config.redisPrefix}:lock:`,
       onRenewError: (error) => logger.warn({ err: error, event: 'lock.renew_failed' }, 'could not renew a turn lock'),
@@ -139,7 +153,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
     let http: FastifyInstance | null = null;
     if (role === 'all' || role === 'web') {
-      const files = new FileStore(config.dataDir, cipher);
       http = await buildHttpServer({
         logger,
         publicDir: path.join(root, 'src', 'web', 'public'),

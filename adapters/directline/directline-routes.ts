@@ -125,6 +125,7 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
         contentType: stored.contentType,
         name: stored.name,
         contentUrl: `/v3/directline/conversations/${conversation.id}/attachments/${stored.id}`,
+        content: { fileId: stored.id, size: stored.size },
       });
     }
     if (attachments.length === 0) throw new DirectLineError(400, 'BadArgument', 'The upload has no file part.');

@@ -22,7 +22,13 @@ export type BotDependencies = {
   services: ServiceRegistry;
   store: Store;
   answerer: Answerer;
+  /** Quiet this long in the middle of a draft flow, a beneficiary is offered to continue or start again. */
+  resumeOfferAfterMs?: number;
+  /** The clock (epoch ms); tests move it. */
+  now?: () => number;
 };
+
+const DEFAULT_RESUME_OFFER_AFTER_MS = 6 * 60 * 60 * 1000;
 
 /**
  * The turn logic behind every channel: read the message, decide (global command, running flow,
@@ -45,6 +51,7 @@ export class ConversationBot {
     const text = typeof activity.text === 'string' ? activity.text : '';
     turn.state.locale ??= detectLocale(text, activity.locale);
     await this.handleMessage(turn, text, attachmentsOf(activity), activity, replies);
+    turn.state.seenAt = this.now();
     await this.send(context, turn, replies);
   };
 
@@ -64,6 +71,9 @@ export class ConversationBot {
     }
     if (turn.state.frame) {
       const result = await this.advance(turn, { kind: 'text', text }, []);
+      // Back after a long absence with something that does not answer the open question: offer to
+      // continue or start again rather than a refusal of a question they may have forgotten.
+      if (result.outcome === 'refused' && this.cameBackToDraft(turn)) return this.collect(turn, await this.advance(turn, { kind: 'offerResume' }, []), replies);
       if (result.outcome !== 'refused') return this.collect(turn, result, replies);
       if (this.deps.flows.get(turn.state.frame.flow)?.passthrough) {
         turn.state.frame = null;
@@ -83,7 +93,8 @@ export class ConversationBot {
   private async route(turn: TurnData, text: string, replies: Reply[]): Promise<void> {
     const { vocabulary, flows, answerer } = this.deps;
     const triggered = vocabulary.trigger(text, flows);
-    if (triggered) return this.start(turn, triggered, replies);
+    // The flow gets the text that started it: "حالة طلبي 4827-5396" carries the reference.
+    if (triggered) return this.start(turn, triggered, replies, { trigger_text: text });
     const greeting = vocabulary.greeting(text);
     if (greeting.kind && greeting.rest === '') return this.start(turn, greeting.kind === 'salam' ? 'welcome' : 'hello', replies);
     const answer = await answerer.answer(greeting.kind ? greeting.rest : text, turn.state.locale ?? DEFAULT_LOCALE);
@@ -106,10 +117,15 @@ export class ConversationBot {
         if (!turn.state.frame) return this.start(turn, 'main_menu', replies);
         return this.collect(turn, await this.advance(turn, { kind: 'back' }, []), replies);
       }
-      case 'cancel':
-        replies.push(say(turn.state.frame ? 'cancel.done' : 'cancel.nothing'));
-        turn.state.frame = null;
-        return this.start(turn, 'main_menu', replies);
+      case 'cancel': {
+        if (!turn.state.frame) {
+          replies.push(say('cancel.nothing'));
+          return this.start(turn, 'main_menu', replies);
+        }
+        // A draft flow asks "really cancel?" first and stays open; otherwise the flow is gone.
+        await this.collect(turn, await this.advance(turn, { kind: 'cancel' }, []), replies);
+        return turn.state.frame ? undefined : this.start(turn, 'main_menu', replies);
+      }
       case 'language':
       case 'to_english':
       case 'to_arabic':
@@ -148,16 +164,37 @@ export class ConversationBot {
     }
   }
 
+  /**
+   * Files answer a question that asks for one. Outside any flow they go to `document_received`,
+   * which adds them to the beneficiary's open request; in the middle of another question they are
+   * kept and the question is asked again.
+   */
   private async receiveFiles(turn: TurnData, attachments: AttachmentInput[], replies: Reply[]): Promise<void> {
     const frame = turn.state.frame;
     const asksForFile = frame ? this.deps.flows.get(frame.flow)?.steps[frame.step]?.input === 'attachment' : false;
     if (asksForFile) return this.collect(turn, await this.advance(turn, { kind: 'attachments', attachments }, []), replies);
-    replies.push(say('bad_input.file_outside_form', { name: attachments[0]?.name ?? '' }));
+    const name = attachments[0]?.name ?? '';
+    if (!frame && this.deps.flows.has('document_received')) {
+      const files = attachments.map((a) => ({ name: a.name, contentType: a.contentType, id: a.id ?? null }));
+      return this.start(turn, 'document_received', replies, { files, name });
+    }
+    replies.push(say('bad_input.file_outside_form', { name }));
     return this.reprompt(turn, replies);
   }
 
-  private async start(turn: TurnData, flow: string, replies: Reply[]): Promise<void> {
-    return this.collect(turn, await this.advance(turn, { kind: 'start', flow }, []), replies);
+  private async start(turn: TurnData, flow: string, replies: Reply[], data?: Record<string, unknown>): Promise<void> {
+    return this.collect(turn, await this.advance(turn, { kind: 'start', flow, ...(data ? { data } : {}) }, []), replies);
+  }
+
+  /** True when the beneficiary is back, after a long quiet, in the middle of a draft (an application). */
+  private cameBackToDraft(turn: TurnData): boolean {
+    const { frame, seenAt, overlay } = turn.state;
+    if (!frame || overlay || seenAt === undefined || !this.deps.flows.get(frame.flow)?.draft) return false;
+    return this.now() - seenAt >= (this.deps.resumeOfferAfterMs ?? DEFAULT_RESUME_OFFER_AFTER_MS);
+  }
+
+  private now(): number {
+    return this.deps.now ? this.deps.now() : Date.now();
   }
 
   private async reprompt(turn: TurnData, replies: Reply[]): Promise<void> {
@@ -193,7 +230,12 @@ export class ConversationBot {
         case 'say':
         case 'ask':
         case 'setLocale':
+        case 'summary':
           replies.push(effect);
+          break;
+        case 'cancelled':
+          replies.push(say(this.deps.flows.get(effect.flow)?.draft ? 'form.cancelled' : 'cancel.done'));
+          turn.log.info({ event: 'flow.cancelled', flow: effect.flow }, 'flow cancelled');
           break;
         case 'call':
           break;
@@ -248,10 +290,15 @@ export function detectLocale(text: string, hint: string | undefined): Locale {
   return isLocale(short) ? short : DEFAULT_LOCALE;
 }
 
+/** Attachments as the engine sees them; `content.fileId` is the stored file an adapter saved on receipt. */
 function attachmentsOf(activity: Activity): AttachmentInput[] {
-  return (activity.attachments ?? []).map((a) => ({
-    name: a.name ?? 'file',
-    contentType: a.contentType,
-    ...(a.contentUrl ? { url: a.contentUrl } : {}),
-  }));
+  return (activity.attachments ?? []).map((a) => {
+    const fileId = (a.content as { fileId?: unknown } | undefined)?.fileId;
+    return {
+      name: a.name ?? 'file',
+      contentType: a.contentType,
+      ...(a.contentUrl ? { url: a.contentUrl } : {}),
+      ...(typeof fileId === 'string' ? { id: fileId } : {}),
+    };
+  });
 }

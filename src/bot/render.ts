@@ -1,11 +1,12 @@
 import type { Activity, CardAction } from 'botbuilder-core';
 import type { ChannelCapabilities } from '../channels/channel-adapter.js';
-import type { Effect } from '../flows/engine-types.js';
+import type { Effect, SummaryItem } from '../flows/engine-types.js';
 import type { I18n, Locale, MessageParams } from '../i18n/i18n.js';
+import { formatSaudiMobile } from '../text/saudi-mobile.js';
 
 /** A reply that is not a flow effect: a fixed message, optionally with channelData (FAQ scores). */
 export type Reply =
-  | Extract<Effect, { type: 'say' | 'ask' | 'setLocale' }>
+  | Extract<Effect, { type: 'say' | 'ask' | 'setLocale' | 'summary' }>
   | { type: 'text'; text: string; channelData?: Record<string, unknown> }
   | { type: 'channelData'; channelData: Record<string, unknown> };
 
@@ -55,11 +56,18 @@ export function renderReplies(
       case 'channelData':
         Object.assign(draft.channelData, reply.channelData);
         break;
+      case 'summary':
+        draft.parts.push(reply.items.map((item) => t('form.summary_line', { label: t(item.label, {}), value: displayValue(item, i18n, locale) })).join('\n'));
+        break;
       case 'ask': {
         const labels = choiceLabels(reply, (key) => t(key, {}));
-        const asButtons = labels.length > 0 && labels.length <= capabilities.maxActions && labels.every((l) => l.length <= capabilities.maxActionTitle);
+        const offers = (reply.offers ?? []).map((key) => t(key, {}));
+        const fits = (list: string[]) => list.length <= capabilities.maxActions && list.every((l) => l.length <= capabilities.maxActionTitle);
+        const asButtons = labels.length > 0 && fits([...labels, ...offers]);
         draft.parts.push(asButtons || labels.length === 0 ? t(reply.key, reply.params) : numbered(t(reply.key, reply.params), labels));
-        const actions: CardAction[] = asButtons ? labels.map((label) => ({ type: 'imBack', title: label, value: label })) : [];
+        // Offers (stop, talk to a person) are buttons only; their words also work typed, and the message names them.
+        const buttons = [...(asButtons ? labels : []), ...(fits(offers) && (asButtons || labels.length === 0) ? offers : [])];
+        const actions: CardAction[] = buttons.map((label) => ({ type: 'imBack', title: label, value: label }));
         flush({
           inputHint: 'expectingInput',
           channelData: { field: reply.field, inputType: reply.inputType, ...(labels.length ? { choices: labels } : {}) },
@@ -71,6 +79,28 @@ export function renderReplies(
   }
   flush();
   return out;
+}
+
+/** How an answer reads in the summary: labels for choices, the city's name, 05X XXX XXXX for a mobile. */
+function displayValue(item: SummaryItem, i18n: I18n, locale: Locale): string {
+  const { value } = item;
+  if (value === null || value === undefined) return i18n.t(locale, 'form.summary_skipped');
+  switch (item.inputType) {
+    case 'choice':
+      return item.choiceLabel ? i18n.t(locale, item.choiceLabel) : String(value);
+    case 'yesNo':
+      return i18n.t(locale, value === true ? 'inputs.yes_label' : 'inputs.no_label');
+    case 'phone':
+      return formatSaudiMobile(String(value));
+    case 'city':
+      return i18n.has(locale, `cities.${String(value)}`) ? i18n.t(locale, `cities.${String(value)}`) : String(value);
+    case 'number':
+      return typeof value === 'number' ? new Intl.NumberFormat(locale, { numberingSystem: 'latn', maximumFractionDigits: 2 }).format(value) : String(value);
+    case 'attachment':
+      return i18n.t(locale, 'form.summary_files', { count: Array.isArray(value) ? value.length : 0 });
+    default:
+      return String(value);
+  }
 }
 
 /** Labels to offer for a question: its choices, or yes/no for a yes-no question. */

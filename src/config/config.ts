@@ -103,6 +103,7 @@ const schema = z.object({
   REMINDER_DELAYS_MS: durationList,
   QUIET_HOURS: quietHours,
   TRUST_PROXY: booleanFlag,
+  RESUME_OFFER_AFTER_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected milliseconds' }).int().min(0).default(21_600_000)),
 });
 
 export type QuietHours = { startMinute: number; endMinute: number };
@@ -132,6 +133,8 @@ export type Config = Readonly<{
   reminderDelaysMs: readonly number[];
   quietHours: QuietHours | null;
   trustProxy: boolean;
+  /** Quiet this long in the middle of an application, a beneficiary is offered to continue or start again. */
+  resumeOfferAfterMs: number;
 }>;
 
 /**
@@ -178,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reminderDelaysMs: Object.freeze(e.REMINDER_DELAYS_MS),
     quietHours: e.QUIET_HOURS,
     trustProxy: e.TRUST_PROXY,
+    resumeOfferAfterMs: e.RESUME_OFFER_AFTER_MS,
   });
 }
 

@@ -14,7 +14,18 @@ export type Frame = {
   /** saveAs of the service call being waited for. */
   awaiting?: { saveAs: string | null };
   then?: string;
+  /**
+   * Set while the beneficiary changes one answer from the summary: `step` is the question being
+   * changed, `returnTo` the summary. Questions after it that already have an answer are skipped.
+   */
+  editing?: { step: string; returnTo: string };
 };
+
+/**
+ * A question the engine itself puts in front of the flow's own: "really cancel and delete your
+ * answers?" or, after a long absence, "continue where you stopped or start again?".
+ */
+export type Overlay = { kind: 'cancel' } | { kind: 'resume' };
 
 /** Everything the engine knows about a conversation; stored (sealed) with it. */
 export type EngineState = {
@@ -24,6 +35,9 @@ export type EngineState = {
   frame: Frame | null;
   /** Refused answers in a row at the current question. */
   invalidCount: number;
+  overlay?: Overlay;
+  /** When the beneficiary last wrote (epoch ms), to notice a long absence in the middle of a form. */
+  seenAt?: number;
 };
 
 export const initialState = (): EngineState => ({ v: 1, locale: null, consent: null, frame: null, invalidCount: 0 });
@@ -31,23 +45,45 @@ export const initialState = (): EngineState => ({ v: 1, locale: null, consent: n
 export type AttachmentInput = { name: string; contentType: string; url?: string; id?: string };
 
 export type EngineInput =
-  | { kind: 'start'; flow: string }
+  /** Starts a flow; `data` seeds its answers (the text that triggered it, files already received). */
+  | { kind: 'start'; flow: string; data?: Record<string, unknown> }
   | { kind: 'text'; text: string }
   | { kind: 'attachments'; attachments: AttachmentInput[] }
   | { kind: 'result'; value: unknown }
   | { kind: 'back' }
   /** Show the current question again (after an interruption was answered). */
-  | { kind: 'reprompt' };
+  | { kind: 'reprompt' }
+  /** The beneficiary asked to cancel: a draft flow asks for confirmation first, others stop at once. */
+  | { kind: 'cancel' }
+  /** The beneficiary came back after a long absence in a draft flow: offer to continue or restart. */
+  | { kind: 'offerResume' };
 
 export type ChoiceOption = { value: string; label: string };
 
 export type Effect =
   | { type: 'say'; key: string; params: MessageParams }
-  | { type: 'ask'; key: string; params: MessageParams; inputType: InputType; field: string; choices: ChoiceOption[]; optional: boolean }
+  | {
+      type: 'ask';
+      key: string;
+      params: MessageParams;
+      inputType: InputType;
+      field: string;
+      choices: ChoiceOption[];
+      optional: boolean;
+      /** Extra buttons offered with the question, each a locale key whose text is a command (stop, talk to a person). */
+      offers?: string[];
+    }
+  /** The answers given so far, in the order asked, for the beneficiary to check. */
+  | { type: 'summary'; items: SummaryItem[] }
   | { type: 'call'; service: string; args: Record<string, unknown> }
   | { type: 'handoff'; reason: string }
   | { type: 'setLocale'; locale: Locale }
-  | { type: 'consent'; version: string };
+  | { type: 'consent'; version: string }
+  /** A draft flow was cancelled and its answers deleted. */
+  | { type: 'cancelled'; flow: string };
+
+/** One answer as shown in a summary: the field's label and the value, with how to display it. */
+export type SummaryItem = { field: string; label: string; inputType: InputType; value: unknown; choiceLabel?: string };
 
 /**
  * - `waiting`: a question is open.
@@ -67,4 +103,8 @@ export type ParseContext = {
   data: Readonly<Record<string, unknown>>;
 };
 
-export type ParseResult = { ok: true; value: unknown } | { ok: false; error: string; params?: MessageParams };
+/**
+ * A reader's verdict. A refusal names the locale key that says what is wrong; `offers` adds buttons
+ * to the repeated question (a city outside the province offers to stop the application).
+ */
+export type ParseResult = { ok: true; value: unknown } | { ok: false; error: string; params?: MessageParams; offers?: string[] };

@@ -1,4 +1,5 @@
 import type { MessageParams } from '../i18n/i18n.js';
+import { normalizeArabic } from '../text/normalize.js';
 import type {
   Effect,
   EngineInput,
@@ -10,8 +11,10 @@ import type {
   StepStatus,
   InputOutcome,
 } from './engine-types.js';
+import { answersOf, fieldOf, isAnswered, labelledAnswers, nextTarget, summaryItems } from './answers.js';
+import type { ChoiceOption, Overlay } from './engine-types.js';
 import { INPUT_READERS, readAttachments } from './inputs.js';
-import type { Flow, FlowCondition, FlowNext, FlowSet, FlowStep } from './schema.js';
+import type { Flow, FlowNext, FlowSet, FlowStep } from './schema.js';
 import { VALIDATORS } from './validators.js';
 
 /** What the engine needs besides the flows: pure lookups, no I/O. */
@@ -47,16 +50,27 @@ class Run {
   handle(input: EngineInput): StepResult {
     switch (input.kind) {
       case 'start':
-        return this.finish(this.startFlow(input.flow, undefined));
+        delete this.state.overlay;
+        return this.finish(this.startFlow(input.flow, undefined, input.data));
       case 'reprompt':
         return this.finish(this.reask());
       case 'back':
+        delete this.state.overlay;
         return this.finish(this.back());
       case 'result':
         return this.finish(this.resume(input.value));
+      case 'cancel':
+        return this.finish(this.cancel());
+      case 'offerResume':
+        return this.finish(this.offerResume());
       case 'text':
+        if (this.state.overlay) {
+          const handled = this.answerOverlay(this.state.overlay, input.text);
+          if (handled) return this.finish(handled);
+        }
         return this.finish(this.answer((step) => this.read(step, input.text)));
       case 'attachments':
+        delete this.state.overlay;
         return this.finish(this.answer((step) => (step.input === 'attachment' ? readAttachments(input.attachments) : { ok: false, error: 'inputs.errors.not_a_file' })));
     }
   }
@@ -79,10 +93,10 @@ class Run {
     return stepDef ? { frame, step: stepDef } : null;
   }
 
-  private startFlow(id: string, then: string | undefined): StepStatus {
+  private startFlow(id: string, then: string | undefined, data: Record<string, unknown> = {}): StepStatus {
     const flow = this.flow(id);
     if (flow.consent && !this.state.consent && id !== 'consent') return this.startFlow('consent', id);
-    this.state.frame = { flow: id, step: flow.start, data: {}, history: [], pc: 0, ...(then ? { then } : {}) };
+    this.state.frame = { flow: id, step: flow.start, data: { ...data }, history: [], pc: 0, ...(then ? { then } : {}) };
     this.state.invalidCount = 0;
     return this.enter();
   }
@@ -93,6 +107,7 @@ class Run {
     if (!here) return 'idle';
     if (--this.budget < 0) throw new Error(`flow ${here.frame.flow} moved ${MAX_STEPS_PER_TURN} steps without asking anything`);
     const { frame, step: def } = here;
+    if (frame.editing && this.skipWhileEditing(frame, def)) return this.enter();
     const actions = def.actions ?? [];
     for (; frame.pc < actions.length; ) {
       const action = actions[frame.pc]!;
@@ -116,6 +131,7 @@ class Run {
       }
     }
     this.say(def);
+    if (def.summary) this.effects.push({ type: 'summary', items: summaryItems(this.flow(frame.flow), frame.data) });
     if (def.input) {
       this.emitAsk(frame, def);
       return 'waiting';
@@ -123,12 +139,30 @@ class Run {
     return this.go(this.nextOf(def.next, frame));
   }
 
+  /**
+   * While one answer is being changed, a later question that already has its answer is not asked
+   * again: the beneficiary goes straight back to the summary. Questions the change newly opens (the
+   * number of attempts after choosing a treatment) are asked. Returns true when it moved.
+   */
+  private skipWhileEditing(frame: Frame, def: FlowStep): boolean {
+    const editing = frame.editing;
+    if (!editing) return false;
+    if (frame.step === editing.returnTo) {
+      delete frame.editing;
+      return false;
+    }
+    if (!def.input || frame.step === editing.step || frame.pc > 0 || !isAnswered(frame.data[fieldOf(frame.step, def)])) return false;
+    frame.step = editing.returnTo;
+    frame.pc = 0;
+    return true;
+  }
+
   private say(def: FlowStep): void {
     const params = this.params();
     for (const key of [def.say ?? []].flat()) this.effects.push({ type: 'say', key, params });
   }
 
-  private emitAsk(frame: Frame, def: FlowStep): void {
+  private emitAsk(frame: Frame, def: FlowStep, offers: string[] = []): void {
     if (!def.ask || !def.input) return;
     this.effects.push({
       type: 'ask',
@@ -136,17 +170,88 @@ class Run {
       params: this.params(),
       inputType: def.input,
       field: def.field ?? frame.step,
-      choices: (def.choices ?? []).map((c) => ({ value: c.value, label: c.label })),
+      choices: this.choicesOf(frame, def),
       optional: def.optional ?? false,
+      ...(offers.length > 0 ? { offers } : {}),
     });
   }
 
+  /** A step's choices; for `choicesFrom: answers`, the labelled questions answered so far. */
+  private choicesOf(frame: Frame, def: FlowStep): ChoiceOption[] {
+    if (def.choicesFrom === 'answers') {
+      return labelledAnswers(this.flow(frame.flow), frame.data).map((a) => ({ value: a.id, label: a.step.label ?? a.field }));
+    }
+    return (def.choices ?? []).map((c) => ({ value: c.value, label: c.label }));
+  }
+
+  /**
+   * Stores a service's result. An object result is also spread into `<saveAs>_<key>` fields, so
+   * branches and messages can use its parts (`existing_reference`); stale parts are removed first.
+   */
   private resume(value: unknown): StepStatus {
     const frame = this.state.frame;
     if (!frame?.awaiting) return frame ? 'waiting' : 'idle';
-    if (frame.awaiting.saveAs) frame.data[frame.awaiting.saveAs] = value;
+    const saveAs = frame.awaiting.saveAs;
+    if (saveAs) {
+      for (const key of Object.keys(frame.data)) if (key.startsWith(`${saveAs}_`)) delete frame.data[key];
+      frame.data[saveAs] = value ?? null;
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [key, part] of Object.entries(value)) frame.data[`${saveAs}_${key}`] = part;
+      }
+    }
     delete frame.awaiting;
     return this.enter();
+  }
+
+  /** "Cancel": a draft flow with answers asks first; anything else stops at once. */
+  private cancel(): StepStatus {
+    const frame = this.state.frame;
+    if (!frame) return 'idle';
+    const confirmFirst = this.flow(frame.flow).draft === true && frame.history.length > 0 && this.state.overlay?.kind !== 'cancel';
+    if (confirmFirst) return this.openOverlay({ kind: 'cancel' });
+    delete this.state.overlay;
+    this.effects.push({ type: 'cancelled', flow: frame.flow });
+    return 'idle';
+  }
+
+  private offerResume(): StepStatus {
+    const frame = this.state.frame;
+    if (!frame || frame.awaiting || this.flow(frame.flow).draft !== true || frame.history.length === 0) return this.reask();
+    return this.openOverlay({ kind: 'resume' });
+  }
+
+  private openOverlay(overlay: Overlay): StepStatus {
+    this.state.overlay = overlay;
+    this.emitOverlay(overlay);
+    return 'waiting';
+  }
+
+  private emitOverlay(overlay: Overlay): void {
+    const [key, field, choices] = OVERLAYS[overlay.kind];
+    this.effects.push({ type: 'ask', key, params: this.params(), inputType: 'choice', field, choices, optional: false });
+  }
+
+  /**
+   * The answer to an overlay question. Anything that is not one of its choices closes the overlay
+   * and is read as the answer to the flow's own question (returns null), so nothing typed is lost.
+   */
+  private answerOverlay(overlay: Overlay, text: string): StepStatus | null {
+    const [, , choices] = OVERLAYS[overlay.kind];
+    const read = INPUT_READERS.choice?.(text, { choices }, { words: (key) => this.ctx.words(key), data: {} });
+    const yesNo = INPUT_READERS.yesNo?.(text, {}, { words: (key) => this.ctx.words(key), data: {} });
+    const picked = read?.ok ? read.value : yesNo?.ok ? (yesNo.value ? choices[0]?.value : choices[1]?.value) : undefined;
+    delete this.state.overlay;
+    if (picked === undefined) return null;
+    this.outcome = 'accepted';
+    const frame = this.state.frame;
+    if (!frame) return 'idle';
+    if (picked === 'cancel_yes') return this.cancel();
+    if (picked === 'resume_restart') {
+      this.effects.push({ type: 'say', key: 'form.resume.restarted', params: {} });
+      return this.startFlow(frame.flow, frame.then, {});
+    }
+    if (picked === 'cancel_no') this.effects.push({ type: 'say', key: 'form.cancel_confirm.kept', params: {} });
+    return this.reask();
   }
 
   private answer(read: (step: FlowStep) => ParseResult): StepStatus {
@@ -158,13 +263,20 @@ class Run {
       this.outcome = 'refused';
       this.state.invalidCount += 1;
       this.effects.push({ type: 'say', key: def.invalid ?? result.error, params: { ...this.params(), ...result.params } });
-      this.emitAsk(frame, def);
+      // Twice wrong in a row: the procedure may be unclear, so a social researcher is offered (policy, step 3).
+      const stuck = this.state.invalidCount >= 2;
+      if (stuck) this.effects.push({ type: 'say', key: 'form.stuck', params: {} });
+      this.emitAsk(frame, def, [...(result.offers ?? []), ...(stuck ? ['offers.human'] : [])]);
       return 'waiting';
     }
     this.outcome = 'accepted';
     this.state.invalidCount = 0;
-    frame.data[def.field ?? frame.step] = result.value;
+    frame.data[fieldOf(frame.step, def)] = result.value;
     frame.history.push(frame.step);
+    if (def.choicesFrom === 'answers' && typeof result.value === 'string') {
+      frame.editing = { step: result.value, returnTo: def.returnTo ?? frame.step };
+      return this.go(result.value);
+    }
     const chosen = def.input === 'choice' ? def.choices?.find((c) => c.value === result.value) : undefined;
     return this.go(chosen?.next ?? this.nextOf(def.next, frame));
   }
@@ -172,8 +284,11 @@ class Run {
   private read(def: FlowStep, text: string): ParseResult {
     const reader = def.input ? INPUT_READERS[def.input] : undefined;
     if (!reader) return { ok: false, error: 'inputs.errors.unsupported' };
-    const parseCtx: ParseContext = { words: (key) => this.ctx.words(key), data: this.state.frame?.data ?? {} };
-    return reader(text, def, parseCtx);
+    const frame = this.state.frame;
+    const parseCtx: ParseContext = { words: (key) => this.ctx.words(key), data: frame?.data ?? {} };
+    if (def.optional && this.ctx.words('inputs.skip_words').includes(normalizeArabic(text))) return { ok: true, value: null };
+    const step = def.choicesFrom && frame ? { ...def, choices: this.choicesOf(frame, def) } : def;
+    return reader(text, step, parseCtx);
   }
 
   private validate(result: ParseResult, def: FlowStep, frame: Frame): ParseResult {
@@ -203,6 +318,10 @@ class Run {
     const here = this.current();
     if (!here) return 'idle';
     if (here.frame.awaiting) return 'call';
+    if (this.state.overlay) {
+      this.emitOverlay(this.state.overlay);
+      return 'waiting';
+    }
     this.emitAsk(here.frame, here.step);
     return here.step.input ? 'waiting' : 'idle';
   }
@@ -218,8 +337,7 @@ class Run {
   }
 
   private nextOf(next: FlowNext | undefined, frame: Frame): string | undefined {
-    if (next === undefined || typeof next === 'string') return next;
-    return next.find((b) => !b.if || matches(b.if, frame.data))?.goto;
+    return nextTarget(next, frame.data);
   }
 
   private params(): MessageParams {
@@ -231,20 +349,33 @@ class Run {
     return params;
   }
 
+  /** `$field` is that answer; `$answers` every labelled answer on the path taken (what a submission sends). */
   private resolveArgs(args: Record<string, string | number | boolean>, frame: Frame): Record<string, unknown> {
     const resolved: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(args)) {
-      resolved[k] = typeof v === 'string' && v.startsWith('$') ? frame.data[v.slice(1)] : v;
+      if (v === '$answers') resolved[k] = answersOf(this.flow(frame.flow), frame.data);
+      else resolved[k] = typeof v === 'string' && v.startsWith('$') ? frame.data[v.slice(1)] : v;
     }
     return resolved;
   }
 }
 
-function matches(condition: FlowCondition, data: Record<string, unknown>): boolean {
-  const value = data[condition.field];
-  if (condition.exists !== undefined && (value !== undefined) !== condition.exists) return false;
-  if (condition.equals !== undefined && value !== condition.equals) return false;
-  if (condition.notEquals !== undefined && value === condition.notEquals) return false;
-  if (condition.in !== undefined && !condition.in.some((v) => v === value)) return false;
-  return true;
-}
+/** The overlay questions: locale key, field id for clients, and choices (the first one means "yes"). */
+const OVERLAYS: Record<Overlay['kind'], [string, string, ChoiceOption[]]> = {
+  cancel: [
+    'form.cancel_confirm.ask',
+    'confirm_cancel',
+    [
+      { value: 'cancel_yes', label: 'form.cancel_confirm.yes' },
+      { value: 'cancel_no', label: 'form.cancel_confirm.no' },
+    ],
+  ],
+  resume: [
+    'form.resume.ask',
+    'resume',
+    [
+      { value: 'resume_continue', label: 'form.resume.continue' },
+      { value: 'resume_restart', label: 'form.resume.restart' },
+    ],
+  ],
+};

@@ -1,4 +1,6 @@
+import { matchCity } from '../text/eastern-province.js';
 import { normalizeArabic, stripInvisible, toAsciiDigits } from '../text/normalize.js';
+import { readSaudiMobile } from '../text/saudi-mobile.js';
 import type { AttachmentInput, ParseContext, ParseResult } from './engine-types.js';
 import type { FlowStep, InputType } from './schema.js';
 
@@ -30,13 +32,32 @@ export function readNumber(raw: string): number | null {
   if (!match) return null;
   if ((text.match(/\d+(?:\.\d+)?/g) ?? []).length > 1) return null;
   let value = Number(match[0]);
-  const rest = normalizeArabic(text.replace(match[0], ' '));
-  for (const [pattern, factor] of MULTIPLIERS) if (pattern.test(` ${rest} `)) value *= factor;
+  value *= multiplierOf(normalizeArabic(text.replace(match[0], ' ')));
   return Number.isFinite(value) ? value : null;
 }
 
-const readNumberAnswer: InputReader = (raw, step) => {
-  const value = readNumber(raw);
+/**
+ * Number words a beneficiary may type instead of digits ("ثلاث سنوات", "سنتين", "خمسة آلاف",
+ * "ما عندنا"), listed per value under `inputs.numbers.n<N>` in the locales.
+ */
+const NUMBER_WORDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 20, 1000, 2000] as const;
+
+function readNumberWords(raw: string, ctx: ParseContext): number | null {
+  const text = normalizeArabic(raw);
+  if (text.split(' ').length > 4) return null;
+  for (const n of NUMBER_WORDS) {
+    const word = ctx.words(`inputs.numbers.n${n}`).find((w) => text === w || text.startsWith(`${w} `));
+    if (word !== undefined) return n * multiplierOf(text.slice(word.length));
+  }
+  return null;
+}
+
+function multiplierOf(rest: string): number {
+  return MULTIPLIERS.reduce((factor, [pattern, times]) => (pattern.test(` ${rest} `) ? factor * times : factor), 1);
+}
+
+const readNumberAnswer: InputReader = (raw, step, ctx) => {
+  const value = readNumber(raw) ?? readNumberWords(raw, ctx);
   if (value === null) return { ok: false, error: 'inputs.errors.number' };
   if (step.min !== undefined && value < step.min) return { ok: false, error: 'inputs.errors.number_min', params: { min: step.min } };
   if (step.max !== undefined && value > step.max) return { ok: false, error: 'inputs.errors.number_max', params: { max: step.max } };
@@ -97,8 +118,28 @@ const readNationalId: InputReader = (raw) => {
   return { ok: true, value: found };
 };
 
+const readPhone: InputReader = (raw) => {
+  const reading = readSaudiMobile(raw);
+  if (reading.ok) return { ok: true, value: reading.e164 };
+  return { ok: false, error: `inputs.errors.phone_${reading.problem}`, params: { count: reading.digits } };
+};
+
+/**
+ * The city, as one canonical id (`ahsa` for الأحساء, الهفوف, Hofuf…). A known city outside the
+ * Eastern Province is refused with the reason (the association serves the province) and a button
+ * to stop the application; typing a city of the province goes on.
+ */
+const readCity: InputReader = (raw) => {
+  const match = matchCity(raw);
+  if (match.kind === 'province') return { ok: true, value: match.id };
+  if (match.kind === 'outside') return { ok: false, error: 'inputs.errors.city_outside', offers: ['offers.stop', 'offers.human'] };
+  return { ok: false, error: normalizeArabic(raw) === '' ? 'inputs.errors.empty' : 'inputs.errors.city_unknown' };
+};
+
 export const INPUT_READERS: Partial<Record<InputType, InputReader>> = {
   text: readText,
+  phone: readPhone,
+  city: readCity,
   number: readNumberAnswer,
   choice: readChoice,
   yesNo: readYesNo,

@@ -103,7 +103,7 @@ function checkStep(id: string, step: FlowStep, { report, checkKey, checkTarget }
   if (step.input && !step.ask) report(id, 'has an input but no ask (the question to show)');
   if (step.ask && !step.input) report(id, 'has an ask but no input type');
   if (step.input && !INPUT_READERS[step.input]) report(id, `input type "${step.input}" has no reader yet`);
-  if (step.input === 'choice' && !step.choices) report(id, 'a choice input needs choices');
+  if (step.input === 'choice' && !step.choices && !step.choicesFrom) report(id, 'a choice input needs choices');
   if (step.choices && step.input !== 'choice') report(id, 'choices are only for input: choice');
   for (const c of step.choices ?? []) {
     checkKey(id, c.label);
@@ -123,5 +123,11 @@ function checkStep(id: string, step: FlowStep, { report, checkKey, checkTarget }
   for (const v of step.validators ?? []) {
     const name = typeof v === 'string' ? v : v.name;
     if (!catalog.validators.has(name)) report(id, `uses unknown validator "${name}" (known: ${[...catalog.validators].join(', ') || 'none'})`);
+    const message = typeof v === 'string' ? undefined : v.params?.message;
+    if (typeof message === 'string') checkKey(id, message);
   }
+  checkKey(id, step.label);
+  if (step.choicesFrom && step.input !== 'choice') report(id, 'choicesFrom is only for input: choice');
+  if (step.choicesFrom && !step.returnTo) report(id, 'choicesFrom: answers needs returnTo (the step to come back to)');
+  if (step.returnTo) checkTarget(id, step.returnTo);
 }

@@ -74,6 +74,16 @@ export const stepSchema = z
     validators: z.array(validatorRef).optional(),
     /** Message shown when the answer is refused; the input type's own message otherwise. */
     invalid: localeKey.optional(),
+    /** Short name of the answer in the summary and in the "which answer to change?" list. */
+    label: localeKey.optional(),
+    /** Shows every labelled answer given so far (the check before submitting). */
+    summary: z.boolean().optional(),
+    /**
+     * `answers`: the choices are the labelled questions answered so far; picking one asks it again
+     * and then comes back to the `returnTo` step (the summary).
+     */
+    choicesFrom: z.literal('answers').optional(),
+    returnTo: identifier.optional(),
     next: nextSpec.optional(),
   })
   .strict();
@@ -93,6 +103,11 @@ export const flowSchema = z
      * message (a question, a command, another service) instead of being refused. For menus.
      */
     passthrough: z.boolean().optional(),
+    /**
+     * The flow collects a draft (an application): "cancel" asks before deleting the answers, and a
+     * beneficiary who comes back after a long absence is offered to continue or start again.
+     */
+    draft: z.boolean().optional(),
     steps: z.record(identifier, stepSchema),
   })
   .strict();

@@ -14,6 +14,12 @@ export type Cipher = {
   /** Files: 12-byte IV, 16-byte tag, then the ciphertext. */
   sealBytes(plain: Buffer): Buffer;
   openBytes(sealed: Buffer): Buffer;
+  /**
+   * A keyed one-way fingerprint (HMAC-SHA256, hex) for looking a value up without storing it:
+   * the same national ID always gives the same fingerprint, and without the data key it cannot be
+   * recomputed from a list of possible IDs.
+   */
+  fingerprint(purpose: string, value: string): string;
 };
 
 export function createCipher(key: Buffer): Cipher {
@@ -48,6 +54,7 @@ export function createCipher(key: Buffer): Cipher {
     sealBytes,
     openBytes,
     sealJson: (value) => seal(JSON.stringify(value)),
+    fingerprint: (purpose, value) => crypto.createHmac('sha256', key).update(`injab:${purpose}:`).update(value).digest('hex'),
     openJson: <T>(sealed: string) => JSON.parse(open(sealed)) as T,
   };
 }

@@ -34,6 +34,17 @@ export class FileStore {
     return meta;
   }
 
+  /** The description of a stored file without reading its bytes; null for an unknown id. */
+  async meta(id: string): Promise<StoredFile | null> {
+    if (!/^[0-9a-f]{32}$/.test(id)) return null;
+    try {
+      return this.cipher.openJson<StoredFile>(await fs.readFile(path.join(this.dir, `${id}.json`), 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
   async get(id: string): Promise<{ meta: StoredFile; bytes: Buffer } | null> {
     if (!/^[0-9a-f]{32}$/.test(id)) return null;
     try {
