@@ -122,9 +122,8 @@ export class ConversationBot {
           replies.push(say('cancel.nothing'));
           return this.start(turn, 'main_menu', replies);
         }
-        // A draft flow asks "really cancel?" first and stays open; otherwise the flow is gone.
-        await this.collect(turn, await this.advance(turn, { kind: 'cancel' }, []), replies);
-        return turn.state.frame ? undefined : this.start(turn, 'main_menu', replies);
+        // A draft flow asks "really cancel?" first and stays open; otherwise the flow is gone (and the menu follows).
+        return this.collect(turn, await this.advance(turn, { kind: 'cancel' }, []), replies);
       }
       case 'language':
       case 'to_english':
@@ -165,7 +164,7 @@ export class ConversationBot {
   }
 
   /**
-   * Files answer a question that asks for one. Outside any flow they go to `document_received`,
+   * Files answer a question that asks for one. Outside any flow (or at a menu) they go to `document_received`,
    * which adds them to the beneficiary's open request; in the middle of another question they are
    * kept and the question is asked again.
    */
@@ -174,7 +173,9 @@ export class ConversationBot {
     const asksForFile = frame ? this.deps.flows.get(frame.flow)?.steps[frame.step]?.input === 'attachment' : false;
     if (asksForFile) return this.collect(turn, await this.advance(turn, { kind: 'attachments', attachments }, []), replies);
     const name = attachments[0]?.name ?? '';
-    if (!frame && this.deps.flows.has('document_received')) {
+    // A menu (a passthrough flow) is not a question the file interrupts.
+    const inMenu = frame ? this.deps.flows.get(frame.flow)?.passthrough === true : false;
+    if ((!frame || inMenu) && this.deps.flows.has('document_received')) {
       const files = attachments.map((a) => ({ name: a.name, contentType: a.contentType, id: a.id ?? null }));
       return this.start(turn, 'document_received', replies, { files, name });
     }
@@ -220,6 +221,8 @@ export class ConversationBot {
   private async collect(turn: TurnData, result: StepResult, replies: Reply[]): Promise<void> {
     turn.state = result.state;
     await this.performEffects(turn, result.effects, replies);
+    // After a cancellation (by command or by confirming it) the beneficiary sees where to go next.
+    if (!turn.state.frame && result.effects.some((e) => e.type === 'cancelled')) await this.start(turn, 'main_menu', replies);
   }
 
   /** Carries out what the engine asked for; texts become replies, the rest touches the store. */

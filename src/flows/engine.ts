@@ -245,7 +245,10 @@ class Run {
     this.outcome = 'accepted';
     const frame = this.state.frame;
     if (!frame) return 'idle';
-    if (picked === 'cancel_yes') return this.cancel();
+    if (picked === 'cancel_yes') {
+      this.effects.push({ type: 'cancelled', flow: frame.flow });
+      return 'idle';
+    }
     if (picked === 'resume_restart') {
       this.effects.push({ type: 'say', key: 'form.resume.restarted', params: {} });
       return this.startFlow(frame.flow, frame.then, {});

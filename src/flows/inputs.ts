@@ -45,9 +45,14 @@ const NUMBER_WORDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 20, 1000, 20
 function readNumberWords(raw: string, ctx: ParseContext): number | null {
   const text = normalizeArabic(raw);
   if (text.split(' ').length > 4) return null;
+  const isNumberWord = (token: string) => NUMBER_WORDS.some((n) => ctx.words(`inputs.numbers.n${n}`).includes(token));
   for (const n of NUMBER_WORDS) {
     const word = ctx.words(`inputs.numbers.n${n}`).find((w) => text === w || text.startsWith(`${w} `));
-    if (word !== undefined) return n * multiplierOf(text.slice(word.length));
+    if (word === undefined) continue;
+    const rest = text.slice(word.length).trim();
+    // "ثلاثة وثلاثين" is a compound this reader does not add up: refuse rather than read 3.
+    const compound = rest.split(' ').some((token) => isNumberWord(token) || (token.startsWith('و') && isNumberWord(token.slice(1))));
+    return compound ? null : n * multiplierOf(rest);
   }
   return null;
 }

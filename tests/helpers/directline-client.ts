@@ -6,6 +6,7 @@ export type WireActivity = {
   locale?: string;
   from: { id: string; role?: string };
   suggestedActions?: { actions: { type: string; title: string; value: string }[] };
+  inputHint?: string;
   channelData?: { field?: string; inputType?: string; faq?: unknown };
   attachments?: { name?: string; contentType: string }[];
 };
@@ -24,11 +25,12 @@ export class DirectLineClient {
     readonly userId = 'visitor-1',
   ) {}
 
-  static async start(baseUrl: string): Promise<DirectLineClient> {
+  /** A new conversation; `userId` is the visitor (another browser is another user). */
+  static async start(baseUrl: string, userId = 'visitor-1'): Promise<DirectLineClient> {
     const res = await fetch(`${baseUrl}/v3/directline/conversations`, { method: 'POST' });
     if (res.status !== 201) throw new Error(`start failed: ${res.status}`);
     const body = (await res.json()) as { conversationId: string; token: string };
-    return new DirectLineClient(baseUrl, body.conversationId, body.token);
+    return new DirectLineClient(baseUrl, body.conversationId, body.token, userId);
   }
 
   /** The same conversation reached again (another tab, or after a restart). */
@@ -55,6 +57,22 @@ export class DirectLineClient {
     return fresh.slice(index + 1).filter((a) => a.from.role === 'bot');
   }
 
+  /** Uploads a file as the web chat page does and returns the bot's replies to it. */
+  async upload(name: string, contentType: string, bytes: string | Uint8Array<ArrayBuffer> = '%PDF-1.4 test'): Promise<WireActivity[]> {
+    const form = new FormData();
+    form.append('file', new Blob([bytes], { type: contentType }), name);
+    const res = await fetch(`${this.baseUrl}/v3/directline/conversations/${this.conversationId}/upload?userId=${this.userId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}` },
+      body: form,
+    });
+    if (res.status !== 200) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+    const { id } = (await res.json()) as { id: string };
+    const fresh = await this.read();
+    const index = fresh.findIndex((a) => a.id === id);
+    return fresh.slice(index + 1).filter((a) => a.from.role === 'bot');
+  }
+
   /** Activities after the current watermark (and moves the watermark). */
   async read(): Promise<WireActivity[]> {
     const res = await this.get(this.watermark);
@@ -73,4 +91,10 @@ export class DirectLineClient {
 }
 
 export const lastText = (replies: WireActivity[]): string => replies.at(-1)?.text ?? '';
+
+/** The form field the bot's last question asks for (`channelData.field`), if it asked one. */
+export const askedField = (replies: WireActivity[]): string | undefined => replies.findLast((r) => r.channelData?.field)?.channelData?.field;
+
+/** Titles of the buttons offered with the last reply. */
+export const buttons = (replies: WireActivity[]): string[] => (replies.at(-1)?.suggestedActions?.actions ?? []).map((a) => a.title);
 export const allText = (replies: WireActivity[]): string => replies.map((r) => r.text ?? '').join('\n');
