@@ -1,6 +1,9 @@
 import { matchCity } from '../text/eastern-province.js';
 import { normalizeArabic, stripInvisible, toAsciiDigits } from '../text/normalize.js';
 import { readSaudiMobile } from '../text/saudi-mobile.js';
+import { readNumber, readNumberWords } from './read-number.js';
+
+export { readNumber } from './read-number.js';
 import type { AttachmentInput, ParseContext, ParseResult } from './engine-types.js';
 import type { FlowStep, InputType } from './schema.js';
 
@@ -19,47 +22,6 @@ const readText: InputReader = (raw) => {
   if (text.length > MAX_TEXT_ANSWER) return { ok: false, error: 'inputs.errors.too_long', params: { max: MAX_TEXT_ANSWER } };
   return { ok: true, value: text };
 };
-
-const MULTIPLIERS: [RegExp, number][] = [
-  [/(?:^|\s)(?:الف|الاف|آلاف|ألف|k|thousand)(?:\s|$)/i, 1000],
-  [/(?:^|\s)(?:مليون|ملايين|million|m)(?:\s|$)/i, 1_000_000],
-];
-
-/** Reads "5 آلاف", "٥٠٠٠", "5,000", "5000 ريال" and "5.5" as numbers. */
-export function readNumber(raw: string): number | null {
-  const text = toAsciiDigits(stripInvisible(raw)).replace(/[\u066C,،](?=\d{3}\b)/g, '').trim();
-  const match = /-?\d+(?:\.\d+)?/.exec(text);
-  if (!match) return null;
-  if ((text.match(/\d+(?:\.\d+)?/g) ?? []).length > 1) return null;
-  let value = Number(match[0]);
-  value *= multiplierOf(normalizeArabic(text.replace(match[0], ' ')));
-  return Number.isFinite(value) ? value : null;
-}
-
-/**
- * Number words a beneficiary may type instead of digits ("ثلاث سنوات", "سنتين", "خمسة آلاف",
- * "ما عندنا"), listed per value under `inputs.numbers.n<N>` in the locales.
- */
-const NUMBER_WORDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 20, 1000, 2000] as const;
-
-function readNumberWords(raw: string, ctx: ParseContext): number | null {
-  const text = normalizeArabic(raw);
-  if (text.split(' ').length > 4) return null;
-  const isNumberWord = (token: string) => NUMBER_WORDS.some((n) => ctx.words(`inputs.numbers.n${n}`).includes(token));
-  for (const n of NUMBER_WORDS) {
-    const word = ctx.words(`inputs.numbers.n${n}`).find((w) => text === w || text.startsWith(`${w} `));
-    if (word === undefined) continue;
-    const rest = text.slice(word.length).trim();
-    // "ثلاثة وثلاثين" is a compound this reader does not add up: refuse rather than read 3.
-    const compound = rest.split(' ').some((token) => isNumberWord(token) || (token.startsWith('و') && isNumberWord(token.slice(1))));
-    return compound ? null : n * multiplierOf(rest);
-  }
-  return null;
-}
-
-function multiplierOf(rest: string): number {
-  return MULTIPLIERS.reduce((factor, [pattern, times]) => (pattern.test(` ${rest} `) ? factor * times : factor), 1);
-}
 
 const readNumberAnswer: InputReader = (raw, step, ctx) => {
   const value = readNumber(raw) ?? readNumberWords(raw, ctx);

@@ -25,8 +25,14 @@ const NUMBER_RUN = /(?:\+|\b00)?\d[\d\s\-.()]*\d|\d/g;
  */
 export function readSaudiMobile(text: string): MobileReading {
   const ascii = toAsciiDigits(stripInvisible(text));
-  const run = [...ascii.matchAll(NUMBER_RUN)].map((m) => m[0]).sort((a, b) => digitCount(b) - digitCount(a))[0];
-  if (!run) return { ok: false, problem: 'missing', digits: 0 };
+  // Longest run first; in "هويتي 1058529940 وجوالي 0551234567" the mobile wins over the longer ID.
+  const runs = [...ascii.matchAll(NUMBER_RUN)].map((m) => m[0]).sort((a, b) => digitCount(b) - digitCount(a));
+  if (runs.length === 0) return { ok: false, problem: 'missing', digits: 0 };
+  const readings = runs.map(readRun);
+  return readings.find((r) => r.ok) ?? readings[0] ?? { ok: false, problem: 'missing', digits: 0 };
+}
+
+function readRun(run: string): MobileReading {
   const international = run.startsWith('+') || run.startsWith('00');
   let digits = run.replace(/\D/g, '');
   if (run.startsWith('00')) digits = digits.slice(2);

@@ -5,10 +5,11 @@ import { Vocabulary } from '../../src/bot/vocabulary.js';
 import type { ParseContext, ParseResult } from '../../src/flows/engine-types.js';
 import { INPUT_READERS, isValidNationalId, readAttachments, readNumber, type InputReader } from '../../src/flows/inputs.js';
 import type { FlowStep, InputType } from '../../src/flows/schema.js';
-import { createI18n } from '../../src/i18n/i18n.js';
+import { LOCALES, createI18n } from '../../src/i18n/i18n.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const vocabulary = new Vocabulary(createI18n(path.join(root, 'locales')));
+const i18n = createI18n(path.join(root, 'locales'));
+const vocabulary = new Vocabulary(i18n);
 const parseCtx: ParseContext = { words: (key) => vocabulary.words(key), data: {} };
 
 function reader(type: InputType): InputReader {
@@ -153,5 +154,214 @@ describe('text, choices and attachments', () => {
       ],
     });
     expect(readAttachments([])).toEqual({ ok: false, error: 'inputs.errors.attachment' });
+  });
+});
+
+/** The Luhn check digit of a prefix, computed the textbook way: from the right, doubling every other digit. */
+function luhnCheckDigit(prefix: string): number {
+  let sum = 0;
+  [...prefix].reverse().forEach((char, i) => {
+    const doubled = Number(char) * (i % 2 === 0 ? 2 : 1);
+    sum += Math.floor(doubled / 10) + (doubled % 10);
+  });
+  return (10 - (sum % 10)) % 10;
+}
+
+/** A small seeded generator (mulberry32), so a failing prefix can be reproduced. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('national ID question of the application form', () => {
+  it.each([
+    ['1527914301', '1527914301'],
+    ['١٩٣٤٦٩٢٤٤١', '1934692441'],
+    ['2069 688 022', '2069688022'],
+    ['رقم هويتي 1264781434', '1264781434'],
+    ['۲۶۱۹۵۹۰۲۰۷', '2619590207'],
+    ['1058529940', '1058529940'],
+    ['1000000008', '1000000008'],
+    ['2000000006', '2000000006'],
+  ])('accepts "%s" as %s', (text, id) => {
+    expect(read('nationalId', text)).toEqual({ ok: true, value: id });
+  });
+
+  it.each(['1527914302', '1934692442', '2069688023', '1012345678', '2345678901'])('re-asks the national ID %s when the check digit is wrong', (text) => {
+    expect(read('nationalId', text)).toEqual({ ok: false, error: 'inputs.errors.national_id_checksum' });
+  });
+
+  it('re-asks a ten-digit number that starts with 3', () => {
+    expect(read('nationalId', '3527914301')).toEqual({ ok: false, error: 'inputs.errors.national_id_start' });
+  });
+
+  it.each([
+    ['152791430', 9],
+    ['15279143011', 11],
+    ['abc', 0],
+    ['', 0],
+  ])('tells how many digits "%s" has when it is not ten', (text, count) => {
+    expect(read('nationalId', text)).toEqual({ ok: false, error: 'inputs.errors.national_id_length', params: { count } });
+  });
+
+  it('accepts exactly one check digit for any nine-digit prefix starting with 1 or 2', () => {
+    const random = seededRandom(2092);
+    for (let n = 0; n < 200; n += 1) {
+      const prefix = `${random() < 0.5 ? 1 : 2}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+      const check = luhnCheckDigit(prefix);
+      const valid = [...Array(10).keys()].filter((digit) => isValidNationalId(`${prefix}${digit}`));
+      expect(valid, `prefix ${prefix}`).toEqual([check]);
+      expect(read('nationalId', `${prefix}${check}`)).toEqual({ ok: true, value: `${prefix}${check}` });
+    }
+  });
+});
+
+describe('mobile question', () => {
+  it.each([
+    ['0551234567', '+966551234567'],
+    ['+966 55 123 4567', '+966551234567'],
+    ['٠٥٦١٢٣٤٥٦٧', '+966561234567'],
+    ['جوالي 055-123-4567', '+966551234567'],
+  ])('stores "%s" as %s', (text, e164) => {
+    expect(read('phone', text)).toEqual({ ok: true, value: e164 });
+  });
+
+  it.each([
+    ['abc', 'inputs.errors.phone_missing', 0],
+    ['+971501234567', 'inputs.errors.phone_foreign', 12],
+    ['0138123456', 'inputs.errors.phone_landline', 10],
+    ['0451234567', 'inputs.errors.phone_prefix', 10],
+    ['055123456', 'inputs.errors.phone_length', 9],
+    ['0521234567', 'inputs.errors.phone_invalid', 10],
+  ])('re-asks "%s" with %s', (text, error, count) => {
+    expect(read('phone', text)).toEqual({ ok: false, error, params: { count } });
+  });
+
+  it('has a message in both languages for every reason a number is refused', () => {
+    for (const problem of ['missing', 'foreign', 'landline', 'prefix', 'length', 'invalid']) {
+      for (const locale of LOCALES) expect(i18n.has(locale, `inputs.errors.phone_${problem}`), `${locale}: phone_${problem}`).toBe(true);
+    }
+  });
+});
+
+describe('city question', () => {
+  it.each([
+    ['الدمام', 'dammam'],
+    ['Dammam', 'dammam'],
+    ['al khobar', 'khobar'],
+    ['الأحساء', 'ahsa'],
+    ['الاحساء', 'ahsa'],
+    ['الهفوف', 'ahsa'],
+    ['حفر الباطن', 'hafr_al_batin'],
+    ['الظهران', 'dhahran'],
+    ['انا ساكن في القطيف', 'qatif'],
+  ])('reads "%s" as %s', (text, id) => {
+    expect(read('city', text)).toEqual({ ok: true, value: id });
+  });
+
+  it.each(['الرياض', 'جدة'])('explains that %s is outside the Eastern Province and offers to stop', (text) => {
+    expect(read('city', text)).toEqual({ ok: false, error: 'inputs.errors.city_outside', offers: expect.arrayContaining(['offers.stop']) });
+    for (const locale of LOCALES) expect(i18n.has(locale, 'offers.stop')).toBe(true);
+  });
+
+  it.each(['Paris', 'xyz'])('asks again for a city it does not know, "%s"', (text) => {
+    expect(read('city', text)).toEqual({ ok: false, error: 'inputs.errors.city_unknown' });
+  });
+});
+
+describe('number question with the locale word lists', () => {
+  it.each([
+    ['5 آلاف', 5000],
+    ['٥٠٠٠', 5000],
+    ['5,000', 5000],
+    ['5000 ريال', 5000],
+    ['خمسة آلاف', 5000],
+    ['الفين', 2000],
+    ['ثلاث سنوات', 3],
+    ['سنتين', 2],
+    ['ما عندنا', 0],
+    ['صفر', 0],
+    ['٧', 7],
+    ['عشرين ألف', 20000],
+    ['خمس مية ريال', 500],
+    ['خمسة عشر', 15],
+    ['ثلاثة وثلاثين', 33],
+    ['سنة وحدة', 1],
+    ['ما عندنا اطفال', 0],
+    ['two thousand', 2000],
+    ['five thousand', 5000],
+    ['one thousand', 1000],
+  ])('reads "%s" as %d', (text, value) => {
+    expect(read('number', text)).toEqual({ ok: true, value });
+  });
+
+  it('refuses an age under the minimum, in digits or in words, with the minimum', () => {
+    const wifeAge: FlowStep = { input: 'number', min: 18, max: 60 };
+    expect(read('number', '17', wifeAge)).toEqual({ ok: false, error: 'inputs.errors.number_min', params: { min: 18 } });
+    expect(read('number', 'ثلاث', wifeAge)).toEqual({ ok: false, error: 'inputs.errors.number_min', params: { min: 18 } });
+    expect(read('number', '١٨', wifeAge)).toEqual({ ok: true, value: 18 });
+  });
+
+  it('refuses an income over the maximum with the maximum', () => {
+    const income: FlowStep = { input: 'number', min: 0, max: 200000 };
+    expect(read('number', '250 الف', income)).toEqual({ ok: false, error: 'inputs.errors.number_max', params: { max: 200000 } });
+    expect(read('number', 'ما عندنا', income)).toEqual({ ok: true, value: 0 });
+  });
+
+  it('says a number was expected for "كثير"', () => {
+    expect(read('number', 'كثير')).toEqual({ ok: false, error: 'inputs.errors.number' });
+  });
+
+  it.each(['لا ادري', 'لا اعرف', 'no idea', 'ما عندي فكرة'])('asks again for "%s" instead of reading it as 0', (text) => {
+    expect(read('number', text)).toEqual({ ok: false, error: 'inputs.errors.number' });
+  });
+
+  it('refuses an answer that gives two numbers', () => {
+    expect(read('number', '3 او 4')).toEqual({ ok: false, error: 'inputs.errors.number' });
+  });
+});
+
+describe('yes / no question with the locale word lists', () => {
+  it.each(['نعم', 'ايه', 'إيه', 'اي', 'أجل', 'تمام', 'موافق', 'yes', 'y', 'ok', '👍'])('reads "%s" as yes', (text) => {
+    expect(read('yesNo', text)).toEqual({ ok: true, value: true });
+  });
+
+  it.each(['لا', 'لأ', 'ما ابي', 'no', 'n', '👎'])('reads "%s" as no', (text) => {
+    expect(read('yesNo', text)).toEqual({ ok: true, value: false });
+  });
+});
+
+describe('choice question of the application form', () => {
+  const supportType: FlowStep = {
+    input: 'choice',
+    choices: [
+      { value: 'financial', label: 'support.support_type.financial', match: 'support.support_type.financial_words' },
+      { value: 'consultation', label: 'support.support_type.consultation', match: 'support.support_type.consultation_words' },
+      { value: 'counselling', label: 'support.support_type.counselling', match: 'support.support_type.counselling_words' },
+      { value: 'other', label: 'support.support_type.other', match: 'support.support_type.other_words' },
+    ],
+  };
+
+  it.each(['2', '٢'])('picks the second option for "%s"', (text) => {
+    expect(read('choice', text, supportType)).toEqual({ ok: true, value: 'consultation' });
+  });
+
+  it('picks an option by its Arabic or English label', () => {
+    expect(read('choice', 'استشارة طبية', supportType)).toEqual({ ok: true, value: 'consultation' });
+    expect(read('choice', 'Psychological counselling', supportType)).toEqual({ ok: true, value: 'counselling' });
+  });
+
+  it('picks an option by one of its extra words', () => {
+    expect(read('choice', 'دكتور', supportType)).toEqual({ ok: true, value: 'consultation' });
+  });
+
+  it('refuses a number outside the list and says how many options there are', () => {
+    expect(read('choice', '9', supportType)).toEqual({ ok: false, error: 'inputs.errors.choice', params: { count: 4 } });
   });
 });
