@@ -11,7 +11,7 @@ import type {
   StepStatus,
   InputOutcome,
 } from './engine-types.js';
-import { answersOf, fieldOf, isAnswered, labelledAnswers, nextTarget, summaryItems } from './answers.js';
+import { answeredPath, answersOf, fieldOf, isAnswered, labelledAnswers, nextTarget, summaryItems } from './answers.js';
 import type { ChoiceOption, Overlay } from './engine-types.js';
 import { INPUT_READERS, readAttachments } from './inputs.js';
 import type { Flow, FlowNext, FlowSet, FlowStep } from './schema.js';
@@ -207,7 +207,7 @@ class Run {
   private cancel(): StepStatus {
     const frame = this.state.frame;
     if (!frame) return 'idle';
-    const confirmFirst = this.flow(frame.flow).draft === true && frame.history.length > 0 && this.state.overlay?.kind !== 'cancel';
+    const confirmFirst = this.flow(frame.flow).draft === true && this.hasAnswers(frame) && this.state.overlay?.kind !== 'cancel';
     if (confirmFirst) return this.openOverlay({ kind: 'cancel' });
     delete this.state.overlay;
     this.effects.push({ type: 'cancelled', flow: frame.flow });
@@ -216,8 +216,13 @@ class Run {
 
   private offerResume(): StepStatus {
     const frame = this.state.frame;
-    if (!frame || frame.awaiting || this.flow(frame.flow).draft !== true || frame.history.length === 0) return this.reask();
+    if (!frame || frame.awaiting || this.flow(frame.flow).draft !== true || !this.hasAnswers(frame)) return this.reask();
     return this.openOverlay({ kind: 'resume' });
+  }
+
+  /** Answers given in this run (still there after "back", which only moves the question). */
+  private hasAnswers(frame: Frame): boolean {
+    return answeredPath(this.flow(frame.flow), frame.data).length > 0;
   }
 
   private openOverlay(overlay: Overlay): StepStatus {
@@ -239,7 +244,10 @@ class Run {
     const [, , choices] = OVERLAYS[overlay.kind];
     const read = INPUT_READERS.choice?.(text, { choices }, { words: (key) => this.ctx.words(key), data: {} });
     const yesNo = INPUT_READERS.yesNo?.(text, {}, { words: (key) => this.ctx.words(key), data: {} });
-    const picked = read?.ok ? read.value : yesNo?.ok ? (yesNo.value ? choices[0]?.value : choices[1]?.value) : undefined;
+    // "yes" means the first choice (cancel / continue); "no" only says "don't cancel" — a bare "no"
+    // to "welcome back" must not wipe a draft, so restarting takes its own button or words.
+    const byYesNo = yesNo?.ok ? (yesNo.value ? choices[0]?.value : overlay.kind === 'cancel' ? choices[1]?.value : undefined) : undefined;
+    const picked = read?.ok ? read.value : byYesNo;
     delete this.state.overlay;
     if (picked === undefined) return null;
     this.outcome = 'accepted';
@@ -269,7 +277,7 @@ class Run {
       // Twice wrong in a row: the procedure may be unclear, so a social researcher is offered (policy, step 3).
       const stuck = this.state.invalidCount >= 2;
       if (stuck) this.effects.push({ type: 'say', key: 'form.stuck', params: {} });
-      this.emitAsk(frame, def, [...(result.offers ?? []), ...(stuck ? ['offers.human'] : [])]);
+      this.emitAsk(frame, def, [...new Set([...(result.offers ?? []), ...(stuck ? ['offers.human'] : [])])]);
       return 'waiting';
     }
     this.outcome = 'accepted';
@@ -331,6 +339,7 @@ class Run {
 
   private back(): StepStatus {
     const frame = this.state.frame;
+    if (frame) delete frame.editing;
     const previous = frame?.history.pop();
     if (!frame || previous === undefined) return this.reask();
     frame.step = previous;

@@ -226,6 +226,66 @@ next:
     expect(error.message).toContain('step "ask_name": a choice input needs choices');
   });
 
+  it('loads a draft form with labels, a summary and an edit step', () => {
+    const flows = load({
+      'form.yaml': `
+id: form
+start: ask_name
+draft: true
+steps:
+  ask_name:
+    ask: t.name
+    label: t.name
+    input: text
+    next: review
+  review:
+    summary: true
+    ask: t.menu
+    input: choice
+    choices:
+      - { value: again, label: t.again, next: edit_pick }
+  edit_pick:
+    ask: t.menu
+    input: choice
+    choicesFrom: answers
+    returnTo: review
+`,
+    });
+    expect(flows.get('form')).toMatchObject({ draft: true, steps: { edit_pick: { choicesFrom: 'answers', returnTo: 'review' } } });
+  });
+
+  it('refuses a choicesFrom step without a returnTo', () => {
+    const error = loadError({ 'form.yaml': form('ask: t.menu\ninput: choice\nchoicesFrom: answers\nnext: end') });
+    expect(error.problems).toEqual([
+      { file: 'form.yaml', step: 'ask_name', problem: 'choicesFrom: answers needs returnTo (the step to come back to)' },
+    ]);
+  });
+
+  it('refuses choicesFrom on an input that is not a choice', () => {
+    const error = loadError({ 'form.yaml': form('ask: t.menu\ninput: text\nchoicesFrom: answers\nreturnTo: ask_name') });
+    expect(error.message).toContain('step "ask_name": choicesFrom is only for input: choice');
+  });
+
+  it('names the unknown step a returnTo goes back to', () => {
+    const error = loadError({ 'form.yaml': form('ask: t.menu\ninput: choice\nchoicesFrom: answers\nreturnTo: nowhere') });
+    expect(error.problems).toEqual([{ file: 'form.yaml', step: 'ask_name', problem: 'goes to unknown step "nowhere"' }]);
+  });
+
+  it('names a label key missing in a locale', () => {
+    const error = loadError({ 'form.yaml': form('ask: t.name\nlabel: t.only_ar\ninput: text\nnext: end') });
+    expect(error.problems).toEqual([{ file: 'form.yaml', step: 'ask_name', problem: 'locale key "t.only_ar" is missing in locales/en' }]);
+  });
+
+  it("names a validator's message key missing in the locales", () => {
+    const error = loadError({
+      'form.yaml': form('ask: t.name\ninput: text\nvalidators:\n  - { name: different_from, params: { field: other, message: t.same_name } }\nnext: end'),
+    });
+    expect(error.problems.map((p) => p.problem)).toEqual([
+      'locale key "t.same_name" is missing in locales/ar',
+      'locale key "t.same_name" is missing in locales/en',
+    ]);
+  });
+
   it('names a missing required flow', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'injab-flows-'));
     dirs.push(dir);
