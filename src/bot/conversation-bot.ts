@@ -69,24 +69,48 @@ export class ConversationBot {
       replies.push(say(unsupported ? 'bad_input.unsupported' : 'bad_input.empty'));
       return this.reprompt(turn, replies);
     }
-    if (turn.state.frame) {
-      const result = await this.advance(turn, { kind: 'text', text }, []);
-      // Back after a long absence with something that does not answer the open question: offer to
-      // continue or start again rather than a refusal of a question they may have forgotten.
-      if (result.outcome === 'refused' && this.cameBackToDraft(turn)) return this.collect(turn, await this.advance(turn, { kind: 'offerResume' }, []), replies);
-      if (result.outcome !== 'refused') return this.collect(turn, result, replies);
-      if (this.deps.flows.get(turn.state.frame.flow)?.passthrough) {
-        turn.state.frame = null;
-        return this.route(turn, text, replies);
-      }
-      const answer = await this.deps.answerer.answer(text, turn.state.locale ?? DEFAULT_LOCALE);
-      if (answer) {
-        replies.push({ type: 'text', text: answer.text, channelData: { faq: { id: answer.id, score: answer.score } } });
-        return this.reprompt(turn, replies);
-      }
-      return this.collect(turn, result, replies);
-    }
+    if (turn.state.frame) return this.continueFlow(turn, text, replies);
     return this.route(turn, text, replies);
+  }
+
+  /**
+   * A message while a flow waits for an answer. A bare greeting or another service's phrase is not
+   * taken as the answer (a name question would accept "السلام عليكم"); a refused answer may be a
+   * question for the knowledge base; someone back after a long absence is offered to continue.
+   */
+  private async continueFlow(turn: TurnData, text: string, replies: Reply[]): Promise<void> {
+    const frame = turn.state.frame;
+    if (!frame) return this.route(turn, text, replies);
+    const aside = this.asideInFlow(turn, text);
+    const result = aside ? null : await this.advance(turn, { kind: 'text', text }, []);
+    const refused = aside !== null || result?.outcome === 'refused';
+    if (refused && this.cameBackToDraft(turn)) return this.collect(turn, await this.advance(turn, { kind: 'offerResume' }, []), replies);
+    if (aside) {
+      replies.push(aside);
+      return this.reprompt(turn, replies);
+    }
+    if (!result || result.outcome !== 'refused') return result ? this.collect(turn, result, replies) : undefined;
+    if (this.deps.flows.get(frame.flow)?.passthrough) {
+      turn.state.frame = null;
+      return this.route(turn, text, replies);
+    }
+    const answer = await this.deps.answerer.answer(text, turn.state.locale ?? DEFAULT_LOCALE);
+    if (answer) {
+      replies.push({ type: 'text', text: answer.text, channelData: { faq: { id: answer.id, score: answer.score } } });
+      return this.reprompt(turn, replies);
+    }
+    return this.collect(turn, result, replies);
+  }
+
+  /** What to say instead of reading the message as an answer: a greeting back, or "finish or cancel first". */
+  private asideInFlow(turn: TurnData, text: string): Reply | null {
+    const frame = turn.state.frame;
+    const flow = frame ? this.deps.flows.get(frame.flow) : undefined;
+    if (!frame || !flow || flow.passthrough || turn.state.overlay) return null;
+    const greeting = this.deps.vocabulary.greeting(text);
+    if (greeting.kind && greeting.rest === '') return say('form.greeting', { kind: greeting.kind });
+    const other = this.deps.vocabulary.wholeTrigger(text, this.deps.flows);
+    return other && other !== frame.flow ? say('form.in_progress') : null;
   }
 
   /** A message outside any flow: a trigger phrase, a greeting, a question, or the fallback menu. */

@@ -69,6 +69,18 @@ export class Vocabulary {
     return best?.flow ?? null;
   }
 
+  /**
+   * The flow a message asks for when the whole message is one of its trigger phrases (polite fillers
+   * aside): "حالة طلبي" typed as someone's name is a request, not a name.
+   */
+  wholeTrigger(text: string, flows: FlowSet): string | null {
+    const candidates = this.withoutFillers(normalizeArabic(text));
+    for (const flow of flows.values()) {
+      if (flow.triggers && this.words(flow.triggers).some((phrase) => candidates.includes(phrase))) return flow.id;
+    }
+    return null;
+  }
+
   private withoutFillers(normalized: string): string[] {
     const fillers = this.words('commands.fillers').sort((a, b) => b.length - a.length);
     const candidates = [normalized];

@@ -223,6 +223,14 @@ describe('cancelling and coming back', () => {
     await answer(dl, 'طلب دعم', 'applicant_name');
   });
 
+  it('does not take a greeting or another request as the answer to a name question', async () => {
+    const dl = await DirectLineClient.start(t().url, 'greeting-visitor');
+    await startApplication(dl);
+    expect(allText(await answer(dl, 'السلام عليكم', 'applicant_name'))).toContain('وعليكم السلام');
+    expect(allText(await answer(dl, 'حالة طلبي', 'applicant_name'))).toContain('«إلغاء»');
+    await answer(dl, 'خالد سعد الدوسري', 'national_id');
+  });
+
   it('answers in English for an English applicant, with English refusals', async () => {
     const dl = await DirectLineClient.start(t().url);
     await answer(dl, 'I want to apply for support', 'consent_answer');
