@@ -23,7 +23,6 @@ import { createOutboundQueue, createOutboundWorker } from './queues/outbound-que
 import { ensureRedis, openRedis, type RedisEndpoint } from './redis/redis-connection.js';
 import { createCipher, resolveDataKey } from './security/cipher.js';
 import { createStore } from './store/create-store.js';
-import { FileStore } from './store/file-store.js';
 import type { Store } from './store/types.js';
 import { RedisTurnLock } from './turn/turn-lock.js';
 import { TurnRunner } from './turn/turn-runner.js';
@@ -103,8 +102,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const cipher = createCipher(dataKey.key);
 
     const i18n = createI18n(overrides.localesDir ?? path.join(root, 'locales'));
-    const files = new FileStore(config.dataDir, cipher);
-    const services: ServiceRegistry = { ...createRequestServices({ cipher, files }), ...overrides.services };
+    const services: ServiceRegistry = { ...createRequestServices({ cipher }), ...overrides.services };
     const flows = loadFlows(overrides.flowsDir ?? path.join(root, 'flows'), {
       i18n,
       services: new Set(Object.keys(services)),
@@ -158,7 +156,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         publicDir: path.join(root, 'src', 'web', 'public'),
         trustProxy: config.trustProxy,
         readiness: { store: () => store.ping(), redis: () => redis.ping() },
-        plugins: [(app) => directLineRoutes(app, { store, runner, adapter: webchat, files })],
+        plugins: [(app) => directLineRoutes(app, { store, runner, adapter: webchat })],
       });
       const server = http;
       // Registered last, so it closes first: stop accepting and let turns in flight finish.

@@ -4,7 +4,6 @@ import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hashSecret } from '../../src/security/cipher.js';
-import type { FileStore } from '../../src/store/file-store.js';
 import type { ConversationRecord, Store } from '../../src/store/types.js';
 import type { TurnRunner } from '../../src/turn/turn-runner.js';
 import { authorize, newToken } from './directline-auth.js';
@@ -15,7 +14,6 @@ export type DirectLineRouteOptions = {
   store: Store;
   runner: TurnRunner;
   adapter: DirectLineAdapter;
-  files: FileStore;
   /** Token lifetime; each use of the conversation slides it forward. Default 30 days. */
   tokenTtlSeconds?: number;
 };
@@ -38,7 +36,7 @@ const ACCEPTED_TYPES = new Set(['message', 'typing', 'event', 'conversationUpdat
 
 /** The Direct Line 3.0 subset that Bot Framework Web Chat and our own page speak. */
 export async function directLineRoutes(app: FastifyInstance, options: DirectLineRouteOptions): Promise<void> {
-  const { store, runner, files } = options;
+  const { store, runner } = options;
   const ttl = options.tokenTtlSeconds ?? 30 * 24 * 3600;
 
   app.setErrorHandler((error, _request, reply) => {
@@ -120,7 +118,7 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
       }
       const bytes = await part.toBuffer();
       if (part.file.truncated) throw new DirectLineError(413, 'TooLarge', 'The file is larger than 10 MB.');
-      const stored = await files.put({ name: part.filename.slice(0, 200), contentType: part.mimetype, conversationId: conversation.id, bytes });
+      const stored = await store.files.put({ name: part.filename.slice(0, 200), contentType: part.mimetype, conversationId: conversation.id, bytes });
       attachments.push({
         contentType: stored.contentType,
         name: stored.name,
@@ -136,7 +134,7 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
 
   app.get<{ Params: { id: string; fileId: string } }>('/v3/directline/conversations/:id/attachments/:fileId', async (request, reply) => {
     const conversation = await authorize(store, request.headers.authorization, request.params.id);
-    const file = await files.get(request.params.fileId);
+    const file = await store.files.get(request.params.fileId);
     if (!file || file.meta.conversationId !== conversation.id) throw new DirectLineError(404, 'NotFound', 'No such attachment.');
     return sendFile(reply, file.meta.contentType, file.meta.name, file.bytes);
   });

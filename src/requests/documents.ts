@@ -1,5 +1,4 @@
 import type { ServiceContext } from '../bot/services.js';
-import type { FileStore } from '../store/file-store.js';
 import type { RequestDocument, SupportRequestRecord } from '../store/types.js';
 
 /**
@@ -23,7 +22,6 @@ type AttachInput = {
   /** The attachment answer of a flow step: `[{name, contentType, id}]`. */
   files: unknown;
   context: ServiceContext;
-  fileStore: FileStore;
   at: Date;
 };
 
@@ -32,12 +30,12 @@ type AttachInput = {
  * taken (a file id from elsewhere is ignored). When the last required kind arrives, registration is
  * marked complete (the policy's step 6) and the event is audited.
  */
-export async function attachFiles({ request, kind, files, context, fileStore, at }: AttachInput): Promise<SupportRequestRecord> {
+export async function attachFiles({ request, kind, files, context, at }: AttachInput): Promise<SupportRequestRecord> {
   const { store, turn } = context;
   const added: RequestDocument[] = [];
   for (const file of Array.isArray(files) ? files : []) {
     const id = typeof file === 'object' && file !== null ? (file as { id?: unknown }).id : undefined;
-    const meta = typeof id === 'string' ? await fileStore.meta(id) : null;
+    const meta = typeof id === 'string' ? await store.files.meta(id) : null;
     if (!meta || meta.conversationId !== turn.conversation.id) continue;
     if (request.documents.some((d) => d.fileId === meta.id)) continue;
     added.push({ kind, fileId: meta.id, name: meta.name, contentType: meta.contentType, size: meta.size, receivedAt: at });

@@ -1,13 +1,11 @@
 import type { Service, ServiceContext, ServiceRegistry } from '../bot/services.js';
 import type { Cipher } from '../security/cipher.js';
-import type { FileStore } from '../store/file-store.js';
 import { OPEN_SUPPORT_REQUEST_STATUSES, isOneOf, parseRequestReference } from '../store/record-values.js';
 import type { SupportRequestRecord } from '../store/types.js';
 import { attachFiles, checklistOf } from './documents.js';
 
 export type RequestServiceDependencies = {
   cipher: Cipher;
-  files: FileStore;
   now?: () => Date;
 };
 
@@ -97,7 +95,7 @@ export function createRequestServices(deps: RequestServiceDependencies): Service
     const request = await latestRequest(context, true);
     if (!request) return null;
     const kind = typeof args.kind === 'string' ? args.kind : 'other';
-    const updated = await attachFiles({ request, kind, files: args.files, context, fileStore: deps.files, at: now() });
+    const updated = await attachFiles({ request, kind, files: args.files, context, at: now() });
     return { reference: updated.reference, ...checklistOf(updated), just_completed: updated.documentsCompletedAt !== null && request.documentsCompletedAt === null };
   };
 

@@ -87,7 +87,7 @@ export type SupportRequestStatus =
   | 'withdrawn';
 
 /**
- * A document the beneficiary sent for a request. The bytes live in the file store under `fileId`;
+ * A document the beneficiary sent for a request. The file lives in `Store.files` under `fileId`;
  * `kind` is the requirement it answers (e.g. `id_copies`, `medical_reports`).
  */
 export type RequestDocument = { kind: string; fileId: string; name: string; contentType: string; size: number; receivedAt: Date };
@@ -292,6 +292,36 @@ export interface AuditRepository {
   list(filter: { subjectType?: string; subjectId?: string; actor?: string } & Page): Promise<AuditEventRecord[]>;
 }
 
+/** The description of a file a beneficiary sent; the bytes are fetched separately. */
+export type StoredFile = {
+  /** Drawn at random by the store (not guessable); appears in attachment URLs. */
+  id: string;
+  /** The name the beneficiary's device gave the file; personal, so sealed at rest. */
+  name: string;
+  contentType: string;
+  /** Of the plain bytes, not of the sealed ones. */
+  size: number;
+  /** The conversation it was uploaded in; only that conversation may read it back. */
+  conversationId: string;
+  createdAt: Date;
+};
+
+/**
+ * Files beneficiaries send (ID copies, medical reports). Bytes and name are sealed at rest; the
+ * SQLite store keeps them in a `files` folder beside its database file, MongoDB in GridFS, so every
+ * web process behind a load balancer sees the same files.
+ *
+ * Ids come from URLs: an unknown or malformed id reads as null (or `false` for delete), never throws.
+ */
+export interface FileRepository {
+  put(input: { name: string; contentType: string; conversationId: string; bytes: Buffer }): Promise<StoredFile>;
+  get(id: string): Promise<{ meta: StoredFile; bytes: Buffer } | null>;
+  /** The description without reading the bytes. */
+  meta(id: string): Promise<StoredFile | null>;
+  /** True when the file was there and is now gone; false when there was none. */
+  delete(id: string): Promise<boolean>;
+}
+
 /** Everything the bot keeps. Built by `createStore`; closed by the composition root. */
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
@@ -303,6 +333,7 @@ export interface Store {
   readonly surveys: SurveyRepository;
   readonly staff: StaffRepository;
   readonly audit: AuditRepository;
+  readonly files: FileRepository;
   /** Resolves when the store answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -11,7 +11,6 @@ import { VALIDATORS } from '../../src/flows/validators.js';
 import { createI18n } from '../../src/i18n/i18n.js';
 import { createRequestServices } from '../../src/requests/request-services.js';
 import { createCipher } from '../../src/security/cipher.js';
-import { FileStore } from '../../src/store/file-store.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -330,7 +329,7 @@ steps:
 
   it('loads the real flows with the real locales and validators', () => {
     const i18n = createI18n(path.join(root, 'locales'));
-    const services = new Set(Object.keys(createRequestServices({ cipher: createCipher(crypto.randomBytes(32)), files: new FileStore(os.tmpdir(), createCipher(crypto.randomBytes(32))) })));
+    const services = new Set(Object.keys(createRequestServices({ cipher: createCipher(crypto.randomBytes(32)) })));
     const flows = loadFlows(path.join(root, 'flows'), { i18n, services, validators: new Set(Object.keys(VALIDATORS)) });
     for (const id of ['welcome', 'main_menu', 'consent', 'support_request', 'documents', 'request_status']) expect(flows.has(id)).toBe(true);
     expect(flows.get('main_menu')?.passthrough).toBe(true);

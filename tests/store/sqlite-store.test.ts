@@ -11,6 +11,7 @@ import { createCipher } from '../../src/security/cipher.js';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
+import { ALL_BYTES } from './contract/files.js';
 import { NATIONAL_ID } from './contract/helpers.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -130,6 +131,53 @@ describe('SQLite store', () => {
     }
   });
 
+  it("keeps files sealed in a files folder beside the database: neither the bytes nor the name in the clear", async () => {
+    const file = tempFile();
+    const store = openStore(file);
+    const name = `هوية ${NATIONAL_ID}.pdf`;
+    const bytes = Buffer.concat([Buffer.from(`%PDF national id ${NATIONAL_ID}`), ALL_BYTES]);
+    const stored = await store.files.put({ name, contentType: 'application/pdf', conversationId: 'c1', bytes });
+    await store.close();
+
+    const filesDir = path.join(path.dirname(file), 'files');
+    expect(fs.readdirSync(filesDir).sort()).toEqual([`${stored.id}.bin`, `${stored.id}.json`]);
+    const onDisk = filesUnder(path.dirname(file));
+    expect(onDisk.length).toBeGreaterThanOrEqual(3);
+    for (const [where, content] of onDisk) {
+      for (const secret of [bytes, ALL_BYTES, Buffer.from(name), Buffer.from(NATIONAL_ID), Buffer.from('هوية')]) {
+        expect(content.includes(secret), `${where} holds a secret in the clear`).toBe(false);
+      }
+    }
+
+    const reopened = openStore(file);
+    expect((await reopened.files.get(stored.id))?.bytes.equals(bytes)).toBe(true);
+  });
+
+  it('opens files written by the earlier FileStore under <DATA_DIR>/files', async () => {
+    const file = tempFile();
+    const filesDir = path.join(path.dirname(file), 'files');
+    const id = crypto.randomBytes(16).toString('hex');
+    const legacy = { id, name: 'تقرير.pdf', contentType: 'application/pdf', size: ALL_BYTES.length, conversationId: 'c1', createdAt: '2026-03-04T05:06:07.089Z' };
+    fs.mkdirSync(filesDir);
+    fs.writeFileSync(path.join(filesDir, `${id}.bin`), cipher.sealBytes(ALL_BYTES));
+    fs.writeFileSync(path.join(filesDir, `${id}.json`), cipher.sealJson(legacy));
+
+    const read = await openStore(file).files.get(id);
+    expect(read?.meta).toEqual({ ...legacy, createdAt: new Date(legacy.createdAt) });
+    expect(read?.bytes.equals(ALL_BYTES)).toBe(true);
+  });
+
+  it('keeps the files of an in-memory store in a temporary folder that close removes', async () => {
+    const store = openStore(':memory:');
+    const stored = await store.files.put({ name: 'a.pdf', contentType: 'application/pdf', conversationId: 'c1', bytes: ALL_BYTES });
+    expect((await store.files.get(stored.id))?.bytes.equals(ALL_BYTES)).toBe(true);
+    expect(fs.existsSync(path.join(process.cwd(), 'files', `${stored.id}.bin`))).toBe(false);
+    const leftovers = () => fs.readdirSync(os.tmpdir()).filter((entry) => fs.existsSync(path.join(os.tmpdir(), entry, `${stored.id}.bin`)));
+    expect(leftovers()).toHaveLength(1);
+    await store.close();
+    expect(leftovers()).toHaveLength(0);
+  });
+
   it('gives distinct seqs when two store instances on one file append to one conversation', async () => {
     const file = tempFile();
     const a = openStore(file);
@@ -183,6 +231,17 @@ describe('SQLite store', () => {
     await expect(store.ping()).rejects.toThrow();
   });
 });
+
+/** Every file below `dir`, as [path, content]. */
+function filesUnder(dir: string): [string, Buffer][] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry): [string, Buffer] => {
+      const where = path.join(entry.parentPath, entry.name);
+      return [where, fs.readFileSync(where)];
+    });
+}
 
 /** Runs tests/store/fixtures/append-worker.ts in its own Node process (through tsx). */
 function startAppendWorker(file: string, conversationId: string, count: number) {

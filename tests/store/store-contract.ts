@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
 import { auditContract, handoffContract, surveyContract } from './contract/casework.js';
 import { conversationContract, messageContract } from './contract/conversations.js';
+import { fileContract } from './contract/files.js';
 import { someConversation } from './contract/helpers.js';
 import { contactContract, staffContract } from './contract/people.js';
 import { supportRequestContract } from './contract/support-requests.js';
@@ -66,5 +67,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     surveyContract(store);
     staffContract(store);
     auditContract(store);
+    fileContract(store);
   });
 }

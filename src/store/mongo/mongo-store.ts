@@ -13,6 +13,7 @@ import {
   createSurveyRepository,
 } from './case-repositories.js';
 import { createContactRepository, createConversationRepository, createMessageRepository } from './conversation-repositories.js';
+import { createGridFsFileRepository } from './gridfs-files.js';
 import { createModels } from './models.js';
 
 export type MongoStoreOptions = { uri: string; cipher: Cipher };
@@ -20,6 +21,11 @@ export type MongoStoreOptions = { uri: string; cipher: Cipher };
 export async function createMongoStore(options: MongoStoreOptions): Promise<Store> {
   const connection = await mongoose.createConnection(options.uri).asPromise();
   const models = createModels(connection);
+  const db = connection.db;
+  if (!db) {
+    await connection.close();
+    throw new Error('MongoDB connection opened without a database');
+  }
   try {
     // Build the unique indexes before the first write: the contract (dedupe, conflicts) depends on them.
     await Promise.all(Object.values(models).map((model) => model.createIndexes()));
@@ -38,10 +44,11 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     surveys: createSurveyRepository(ctx),
     staff: createStaffRepository(ctx),
     audit: createAuditRepository(ctx),
+    files: createGridFsFileRepository(db, options.cipher),
     async ping() {
-      const db = connection.db;
-      if (!db) throw new Error('MongoDB connection is not open');
-      await db.admin().ping();
+      const current = connection.db;
+      if (!current) throw new Error('MongoDB connection is not open');
+      await current.admin().ping();
     },
     async close() {
       await connection.close();

@@ -1,12 +1,18 @@
 /**
  * The embedded store: one SQLite file, used when MONGODB_URI is unset. better-sqlite3 is synchronous;
- * the repositories still return Promises so callers cannot tell the two stores apart.
+ * the repositories still return Promises so callers cannot tell the two stores apart. Files live in a
+ * `files` folder beside the database file, so one data folder holds everything to back up.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Cipher } from '../../security/cipher.js';
 import type { Store } from '../types.js';
 import { createAuditRepository } from './audit.js';
 import { createContactRepository } from './contacts.js';
 import { createConversationRepository } from './conversations.js';
+import { createDiskFileRepository } from './disk-files.js';
 import { createHandoffRepository } from './handoffs.js';
 import { createMessageRepository } from './messages.js';
 import { createContext } from './rows.js';
@@ -16,7 +22,10 @@ import { createSupportRequestRepository } from './support-requests.js';
 import { createSurveyRepository } from './surveys.js';
 
 export type SqliteStoreOptions = {
-  /** Path of the database file, or `:memory:` for a private in-memory database. */
+  /**
+   * Path of the database file, or `:memory:` for a private in-memory database (whose files then go
+   * to a private temporary folder, removed on close).
+   */
   file: string;
   cipher: Cipher;
 };
@@ -30,6 +39,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     throw error;
   }
   const ctx = createContext(db, options.cipher);
+  const inMemory = options.file === ':memory:' || options.file === '';
+  const filesDir = inMemory
+    ? path.join(os.tmpdir(), `injab-files-${crypto.randomBytes(8).toString('hex')}`)
+    : path.join(path.dirname(path.resolve(options.file)), 'files');
   return {
     kind: 'sqlite',
     contacts: createContactRepository(ctx),
@@ -40,12 +53,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     surveys: createSurveyRepository(ctx),
     staff: createStaffRepository(ctx),
     audit: createAuditRepository(ctx),
+    files: createDiskFileRepository(filesDir, options.cipher),
     async ping() {
       db.prepare('SELECT 1').get();
     },
     async close() {
       // Closing twice is harmless, so shutdown paths need not track who closed first.
       if (db.open) db.close();
+      if (inMemory) fs.rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }
