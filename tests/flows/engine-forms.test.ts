@@ -1,63 +1,19 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Vocabulary } from '../../src/bot/vocabulary.js';
-import { step, type EngineContext } from '../../src/flows/engine.js';
-import { initialState, type Effect, type EngineInput, type EngineState, type StepResult } from '../../src/flows/engine-types.js';
-import { loadFlows } from '../../src/flows/load-flows.js';
-import { VALIDATORS } from '../../src/flows/validators.js';
-import { createI18n } from '../../src/i18n/i18n.js';
+import type { Effect, EngineState, StepResult } from '../../src/flows/engine-types.js';
+import { Dialogue, fixtureEngine, keys } from '../helpers/engine-dialogue.js';
 
 // The draft-form features (summary, edit from the summary, cancel and resume overlays, optional
 // questions, service results, refusal offers), driven through `step()` alone: no I/O.
 const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'flows-forms');
-const i18n = createI18n(path.join(fixtureDir, 'locales'));
-const vocabulary = new Vocabulary(i18n);
-const ctx: EngineContext = {
-  flows: loadFlows(fixtureDir, {
-    i18n,
-    services: new Set(['submit_application', 'find_open_request']),
-    validators: new Set(Object.keys(VALIDATORS)),
-  }),
-  words: (key) => vocabulary.words(key),
-};
-
+const ctx = fixtureEngine(fixtureDir, ['submit_application', 'find_open_request']);
 type Ask = Extract<Effect, { type: 'ask' }>;
 type Summary = Extract<Effect, { type: 'summary' }>;
 
-/** A conversation driven one input at a time, keeping the state between steps like the runtime does. */
-class Dialogue {
-  state: EngineState;
-  last!: StepResult;
+/** A dialogue on this file's fixture flows. */
+const dialogue = (state?: EngineState) => new Dialogue(ctx, state);
 
-  constructor(state: EngineState = initialState()) {
-    this.state = state;
-  }
-
-  send(input: EngineInput): StepResult {
-    this.last = step(ctx, this.state, input);
-    this.state = this.last.state;
-    return this.last;
-  }
-
-  start(flow: string, data?: Record<string, unknown>): StepResult {
-    return this.send(data ? { kind: 'start', flow, data } : { kind: 'start', flow });
-  }
-
-  text(text: string): StepResult {
-    return this.send({ kind: 'text', text });
-  }
-
-  get data(): Record<string, unknown> {
-    return this.state.frame?.data ?? {};
-  }
-
-  get at(): string | undefined {
-    return this.state.frame?.step;
-  }
-}
-
-const keys = (effects: Effect[]) => effects.map((e) => ('key' in e ? `${e.type}:${e.key}` : e.type));
 const askOf = (result: StepResult): Ask | undefined => result.effects.find((e): e is Ask => e.type === 'ask');
 const summaryOf = (result: StepResult): Summary | undefined => result.effects.find((e): e is Summary => e.type === 'summary');
 const summaryFields = (result: StepResult) => summaryOf(result)?.items.map((i) => `${i.field}=${String(i.value)}`);
@@ -76,7 +32,7 @@ const ANSWERS: Record<Question, string> = {
 
 /** Starts the application and answers it (with `answers` over the defaults) up to `stop`, the summary by default. */
 function application(answers: Partial<Record<Question, string>> = {}, stop = 'review'): Dialogue {
-  const d = new Dialogue();
+  const d = dialogue();
   d.start('application');
   for (let guard = 0; d.at !== stop; guard += 1) {
     const question = d.at as Question;
@@ -316,7 +272,7 @@ describe('flow engine forms: cancelling a draft', () => {
   });
 
   it('cancels a draft at once when nothing has been answered yet', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('application');
     const result = d.send({ kind: 'cancel' });
     expect(result.status).toBe('idle');
@@ -325,7 +281,7 @@ describe('flow engine forms: cancelling a draft', () => {
   });
 
   it('cancels a flow that is not a draft at once, even with answers', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('city_check');
     d.text('الدمام');
     expect(d.at).toBe('age');
@@ -336,7 +292,7 @@ describe('flow engine forms: cancelling a draft', () => {
   });
 
   it('does nothing when no flow is running', () => {
-    const result = new Dialogue().send({ kind: 'cancel' });
+    const result = dialogue().send({ kind: 'cancel' });
     expect(result).toMatchObject({ status: 'idle', effects: [] });
   });
 });
@@ -380,7 +336,7 @@ describe('flow engine forms: offering to resume a draft', () => {
   });
 
   it('just asks the open question again in a flow that is not a draft', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('city_check');
     d.text('الخبر');
     const result = d.send({ kind: 'offerResume' });
@@ -389,7 +345,7 @@ describe('flow engine forms: offering to resume a draft', () => {
   });
 
   it('just asks the first question again when the draft has no answers yet', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('application');
     const result = d.send({ kind: 'offerResume' });
     expect(keys(result.effects)).toEqual(['ask:application.ask.applicant_name']);
@@ -425,7 +381,7 @@ describe('flow engine forms: optional questions', () => {
 describe('flow engine forms: service results', () => {
   /** The lookup flow waiting for the service with `nationalId` asked. */
   function lookingUp(nationalId = '1058529940'): Dialogue {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('lookup');
     const call = d.text(nationalId);
     expect(call.status).toBe('call');
@@ -472,7 +428,7 @@ describe('flow engine forms: service results', () => {
 
 describe('flow engine forms: refusal offers and the stuck hint', () => {
   it('adds the reader’s offers to the repeated question', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('city_check');
     const result = d.text('الرياض');
     expect(result.outcome).toBe('refused');
@@ -481,7 +437,7 @@ describe('flow engine forms: refusal offers and the stuck hint', () => {
   });
 
   it('repeats a question refused once without offers when the reader gave none', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('city_check');
     const result = d.text('مدينة الأحلام');
     expect(keys(result.effects)).toEqual(['say:inputs.errors.city_unknown', 'ask:city_check.ask.city']);
@@ -489,7 +445,7 @@ describe('flow engine forms: refusal offers and the stuck hint', () => {
   });
 
   it('says the question seems unclear and offers a person after a second refusal in a row', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('city_check');
     d.text('الدمام');
     d.text('كبير');
@@ -500,7 +456,7 @@ describe('flow engine forms: refusal offers and the stuck hint', () => {
   });
 
   it('keeps the reader’s offers next to the person after a second refusal, without a duplicate', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('city_check');
     d.text('مدينة الأحلام');
     const result = d.text('الرياض');
@@ -509,7 +465,7 @@ describe('flow engine forms: refusal offers and the stuck hint', () => {
   });
 
   it('forgets earlier refusals once an answer is accepted', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('city_check');
     d.text('مدينة الأحلام');
     d.text('الدمام');
@@ -521,14 +477,14 @@ describe('flow engine forms: refusal offers and the stuck hint', () => {
 
 describe('flow engine forms: starting with data', () => {
   it('seeds the new frame with the data it is started with', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     const result = d.start('application', { trigger_text: 'x' });
     expect(d.state.frame).toMatchObject({ flow: 'application', step: 'applicant_name', data: { trigger_text: 'x' }, history: [] });
     expect(askOf(result)?.params).toEqual({ trigger_text: 'x' });
   });
 
   it('keeps seeded data out of the summary and the submitted answers', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('application', { trigger_text: 'x' });
     for (const question of ['applicant_name', 'children', 'note', 'treatment', 'attempts', 'income'] as const) d.text(ANSWERS[question]);
     expect(summaryOf(d.last)?.items.map((i) => i.field)).not.toContain('trigger_text');
@@ -538,7 +494,7 @@ describe('flow engine forms: starting with data', () => {
   });
 
   it('does not count seeded data as answers when cancelling', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('application', { trigger_text: 'x' });
     const result = d.send({ kind: 'cancel' });
     expect(result.effects).toEqual([{ type: 'cancelled', flow: 'application' }]);

@@ -1,53 +1,18 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Vocabulary } from '../../src/bot/vocabulary.js';
-import { step, type EngineContext } from '../../src/flows/engine.js';
-import { initialState, type Effect, type EngineInput, type EngineState, type StepResult } from '../../src/flows/engine-types.js';
-import { loadFlows } from '../../src/flows/load-flows.js';
-import { VALIDATORS } from '../../src/flows/validators.js';
-import { createI18n } from '../../src/i18n/i18n.js';
+import { step } from '../../src/flows/engine.js';
+import { initialState, type Effect, type EngineState, type StepResult } from '../../src/flows/engine-types.js';
+import { Dialogue, fixtureEngine, keys } from '../helpers/engine-dialogue.js';
 
 const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'flows-engine');
-const i18n = createI18n(path.join(fixtureDir, 'locales'));
-const vocabulary = new Vocabulary(i18n);
-const ctx: EngineContext = {
-  flows: loadFlows(fixtureDir, { i18n, services: new Set(['submit_application']), validators: new Set(Object.keys(VALIDATORS)) }),
-  words: (key) => vocabulary.words(key),
-};
-
+const ctx = fixtureEngine(fixtureDir, ['submit_application']);
 const APPLICANT_ID = '1058529940';
 const SPOUSE_ID = '2000000006';
 
-/** A conversation driven one input at a time, keeping the state between steps like the runtime does. */
-class Dialogue {
-  state: EngineState;
-  last!: StepResult;
+/** A dialogue on this file's fixture flows. */
+const dialogue = (state?: EngineState) => new Dialogue(ctx, state);
 
-  constructor(state: EngineState = initialState()) {
-    this.state = state;
-  }
-
-  send(input: EngineInput): StepResult {
-    this.last = step(ctx, this.state, input);
-    this.state = this.last.state;
-    return this.last;
-  }
-
-  start(flow: string): StepResult {
-    return this.send({ kind: 'start', flow });
-  }
-
-  text(text: string): StepResult {
-    return this.send({ kind: 'text', text });
-  }
-
-  get data(): Record<string, unknown> {
-    return this.state.frame?.data ?? {};
-  }
-}
-
-const keys = (effects: Effect[]) => effects.map((e) => ('key' in e ? `${e.type}:${e.key}` : e.type));
 const asked = (result: StepResult) => {
   const ask = result.effects.find((e): e is Extract<Effect, { type: 'ask' }> => e.type === 'ask');
   return ask ? { key: ask.key, field: ask.field } : null;
@@ -55,7 +20,7 @@ const asked = (result: StepResult) => {
 
 /** A dialogue whose consent is already given, so the application starts at its first question. */
 function consented(): Dialogue {
-  return new Dialogue({ ...initialState(), locale: 'ar', consent: { version: 'test-v1' } });
+  return dialogue({ ...initialState(), locale: 'ar', consent: { version: 'test-v1' } });
 }
 
 /** Answers the application up to (not including) the named question. */
@@ -80,7 +45,7 @@ function applicationUpTo(question: 'spouse_id' | 'years' | 'prior_treatment' | '
 
 describe('flow engine: consent before personal data', () => {
   it('asks for consent first when a consent-required flow starts without consent', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     const result = d.start('application');
     expect(result.status).toBe('waiting');
     expect(keys(result.effects)).toEqual(['ask:consent.notice']);
@@ -88,7 +53,7 @@ describe('flow engine: consent before personal data', () => {
   });
 
   it('records consent and goes on to the original flow after the user agrees', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('application');
     const result = d.text('موافق');
     expect(result.outcome).toBe('accepted');
@@ -99,7 +64,7 @@ describe('flow engine: consent before personal data', () => {
   });
 
   it('accepts agreement in English too', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('application');
     d.text('I agree');
     expect(d.state.consent).toEqual({ version: 'test-v1' });
@@ -107,7 +72,7 @@ describe('flow engine: consent before personal data', () => {
   });
 
   it('goes to the main menu without starting the form when the user declines', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('application');
     const result = d.text('لا');
     expect(keys(result.effects)).toEqual(['say:consent.declined', 'ask:menu.prompt']);
@@ -335,7 +300,7 @@ describe('flow engine: back and reprompt', () => {
   });
 
   it('does nothing on reprompt when no flow is running', () => {
-    const result = new Dialogue().send({ kind: 'reprompt' });
+    const result = dialogue().send({ kind: 'reprompt' });
     expect(result.status).toBe('idle');
     expect(result.effects).toEqual([]);
   });
@@ -398,12 +363,12 @@ describe('flow engine: purity and menus', () => {
   });
 
   it('starts the welcome flow with its greeting and then the main menu', () => {
-    const result = new Dialogue().start('welcome');
+    const result = dialogue().start('welcome');
     expect(keys(result.effects)).toEqual(['say:welcome.greeting', 'ask:menu.prompt']);
   });
 
   it('refuses free text on the main menu, which is marked passthrough so the bot can handle it', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('main_menu');
     const result = d.text('كم مدة الرد على الطلب؟');
     expect(result.outcome).toBe('refused');
@@ -412,7 +377,7 @@ describe('flow engine: purity and menus', () => {
   });
 
   it('asks for consent first when a menu choice leads to a consent-required flow', () => {
-    const d = new Dialogue();
+    const d = dialogue();
     d.start('main_menu');
     const result = d.text('1');
     expect(keys(result.effects)).toEqual(['ask:consent.notice']);
@@ -428,7 +393,7 @@ describe('flow engine: purity and menus', () => {
   });
 
   it('ignores a service result when nothing is waiting for one', () => {
-    const result = new Dialogue().send({ kind: 'result', value: 'INJ-1' });
+    const result = dialogue().send({ kind: 'result', value: 'INJ-1' });
     expect(result).toMatchObject({ status: 'idle', effects: [], outcome: 'none' });
   });
 
