@@ -10,6 +10,7 @@ import { noAnswers, type Answerer } from './bot/answerer.js';
 import { ConversationBot } from './bot/conversation-bot.js';
 import type { ServiceRegistry } from './bot/services.js';
 import { createRequestServices } from './requests/request-services.js';
+import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { Vocabulary } from './bot/vocabulary.js';
 import type { Config } from './config/config.js';
@@ -40,6 +41,9 @@ export type AppOverrides = {
   role?: AppRole;
   flowsDir?: string;
   localesDir?: string;
+  /** The shipped knowledge folder (default `<project>/knowledge`); staff guides stay under `DATA_DIR/knowledge`. */
+  knowledgeDir?: string;
+  /** Replaces the knowledge base (tests of everything else). */
   answerer?: Answerer;
   /** Extra flow services, or replacements for the built-in ones. */
   services?: ServiceRegistry;
@@ -56,6 +60,8 @@ export type App = {
   readonly i18n: I18n;
   readonly flows: FlowSet;
   readonly runner: TurnRunner;
+  /** Null when an answerer was given instead, or for a worker (which answers nobody). */
+  readonly knowledge: KnowledgeBase | null;
   readonly outbound: Queue;
   readonly http: FastifyInstance | null;
   /** Starts listening (web) and working (worker); resolves with the base URL when there is one. */
@@ -118,6 +124,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const queueRedis = await connect(openRedis(endpoint.url), closers, 'queue redis');
     const bullPrefix = `${config.redisPrefix}-bull`;
 
+    const knowledge = overrides.answerer || role === 'worker' ? null : openKnowledge(config, overrides, root, logger);
+    if (knowledge) closers.push({ name: 'knowledge', close: async () => knowledge.close() });
+    if (knowledge && role !== 'cli') {
+      knowledge.watch();
+      const subscriber = await connect(openRedis(endpoint.url), closers, 'knowledge reload subscriber');
+      await subscriber.subscribe(knowledgeReloadChannel(config.redisPrefix));
+      subscriber.on('message', () => knowledge.reload());
+    }
+
     const vocabulary = new Vocabulary(i18n);
     const bot = new ConversationBot({
       flows,
@@ -125,7 +140,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       vocabulary,
       services,
       store,
-      answerer: overrides.answerer ?? noAnswers,
+      answerer: overrides.answerer ?? knowledge ?? noAnswers,
       resumeOfferAfterMs: config.resumeOfferAfterMs,
       ...(overrides.now ? { now: overrides.now } : {}),
     });
@@ -170,6 +185,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       i18n,
       flows,
       runner,
+      knowledge,
       outbound,
       http,
       async start() {
@@ -183,6 +199,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     await closeAll();
     throw error;
   }
+}
+
+/** The Redis channel on which `npm run kb -- reload` asks every process to read its knowledge again. */
+export function knowledgeReloadChannel(redisPrefix: string): string {
+  return `${redisPrefix}:knowledge:reload`;
+}
+
+function openKnowledge(config: Config, overrides: AppOverrides, root: string, logger: Logger): KnowledgeBase {
+  return new KnowledgeBase({ builtinDir: overrides.knowledgeDir ?? path.join(root, 'knowledge'), guideDirs: [path.join(config.dataDir, 'knowledge')] }, logger);
 }
 
 async function connect(redis: Redis, closers: { name: string; close: () => Promise<unknown> }[], name: string): Promise<Redis> {

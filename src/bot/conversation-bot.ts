@@ -6,7 +6,7 @@ import type { FlowSet } from '../flows/schema.js';
 import { DEFAULT_LOCALE, isLocale, type I18n, type Locale } from '../i18n/i18n.js';
 import type { Store } from '../store/types.js';
 import { hasArabic, hasLatin, normalizeArabic } from '../text/normalize.js';
-import type { Answerer } from './answerer.js';
+import type { Answer, Answerer, NoAnswer } from './answerer.js';
 import { renderReplies, type Reply } from './render.js';
 import type { ServiceRegistry } from './services.js';
 import { getTurnData, type TurnData } from './turn-data.js';
@@ -94,9 +94,10 @@ export class ConversationBot {
       turn.state.frame = null;
       return this.route(turn, text, replies);
     }
-    const answer = await this.deps.answerer.answer(text, turn.state.locale ?? DEFAULT_LOCALE);
-    if (answer) {
-      replies.push({ type: 'text', text: answer.text, channelData: { faq: { id: answer.id, score: answer.score } } });
+    // A question in the middle of a form: answered when the knowledge is sure, then the same question again.
+    const answer = this.deps.vocabulary.isQuestion(text) ? await this.deps.answerer.answer(text, turn.state.locale ?? DEFAULT_LOCALE) : null;
+    if (answer?.kind === 'answer') {
+      replies.push(...answerReplies(answer));
       return this.reprompt(turn, replies);
     }
     return this.collect(turn, result, replies);
@@ -121,15 +122,49 @@ export class ConversationBot {
     if (triggered) return this.start(turn, triggered, replies, { trigger_text: text });
     const greeting = vocabulary.greeting(text);
     if (greeting.kind && greeting.rest === '') return this.start(turn, greeting.kind === 'salam' ? 'welcome' : 'hello', replies);
-    const answer = await answerer.answer(greeting.kind ? greeting.rest : text, turn.state.locale ?? DEFAULT_LOCALE);
-    if (answer) {
-      replies.push({ type: 'text', text: answer.text, channelData: { faq: { id: answer.id, score: answer.score } } });
+    const result = await answerer.answer(greeting.kind ? greeting.rest : text, turn.state.locale ?? DEFAULT_LOCALE);
+    if (result.kind === 'answer') {
+      turn.state.misses = 0;
+      if (greeting.kind === 'salam') replies.push(say('knowledge.salam_reply'));
+      replies.push(...answerReplies(result));
+      return;
+    }
+    if (result.kind === 'suggest') {
+      const ids = result.options.map((o) => o.id);
+      replies.push({ type: 'suggest', key: 'knowledge.did_you_mean', options: result.options.map((o) => o.title), offers: ['offers.human'], channelData: { faq: null, suggestions: ids } });
       return;
     }
     const firstMessage = turn.conversation.processedSeq === 0 || greeting.kind !== null;
-    if (firstMessage) return this.start(turn, greeting.kind === 'salam' ? 'welcome' : 'hello', replies);
-    replies.push(say('fallback.text'), { type: 'channelData', channelData: { faq: null } });
-    return this.start(turn, 'main_menu', replies);
+    if (!result.understood) {
+      if (firstMessage) return this.start(turn, greeting.kind === 'salam' ? 'welcome' : 'hello', replies);
+      replies.push(say('fallback.text'), { type: 'channelData', channelData: { faq: null } });
+      return this.start(turn, 'main_menu', replies);
+    }
+    return this.noAnswer(turn, result.explanation, replies);
+  }
+
+  /**
+   * An honest "I don't have that information" with a person offered; the second time in a row the
+   * bot asks straight away whether to bring in a social researcher.
+   */
+  private async noAnswer(turn: TurnData, explanation: NoAnswer['explanation'], replies: Reply[]): Promise<void> {
+    const misses = (turn.state.misses ?? 0) + 1;
+    turn.state.misses = misses;
+    turn.log.info({ event: 'knowledge.no_answer', misses }, 'question without an answer');
+    if (misses >= 2 && this.deps.flows.has('handoff_offer')) {
+      turn.state.misses = 0;
+      replies.push({ type: 'channelData', channelData: { faq: null } });
+      return this.start(turn, 'handoff_offer', replies);
+    }
+    // A question of a kind the association does not answer (medical advice) gets its own honest explanation.
+    if (explanation) replies.push({ type: 'text', text: explanation.text });
+    replies.push({
+      type: 'suggest',
+      key: explanation ? 'knowledge.offer_person' : 'knowledge.no_answer',
+      options: [],
+      offers: ['offers.human', 'offers.menu'],
+      channelData: { faq: null, ...(explanation ? { declined: explanation.id } : {}) },
+    });
   }
 
   private async runCommand(turn: TurnData, command: Command, replies: Reply[]): Promise<void> {
@@ -308,6 +343,14 @@ function localeAfter(command: Command, current: Locale): Locale {
 }
 
 const say = (key: string, params: Record<string, string | number> = {}): Reply => ({ type: 'say', key, params });
+
+/** A knowledge answer as replies: its text (with `channelData.faq`), and the guide it comes from, if any. */
+function answerReplies(answer: Answer): Reply[] {
+  const replies: Reply[] = [{ type: 'text', text: answer.text, channelData: { faq: { id: answer.id, score: answer.score } } }];
+  const source = answer.source;
+  if (source) replies.push(source.section ? say('knowledge.source_section', { guide: source.guide, section: source.section }) : say('knowledge.source', { guide: source.guide }));
+  return replies;
+}
 
 /** Language of a first message: Arabic letters → ar, Latin only → en, otherwise the client's hint or Arabic. */
 export function detectLocale(text: string, hint: string | undefined): Locale {

@@ -8,7 +8,12 @@ import { formatSaudiMobile } from '../text/saudi-mobile.js';
 export type Reply =
   | Extract<Effect, { type: 'say' | 'ask' | 'setLocale' | 'summary' }>
   | { type: 'text'; text: string; channelData?: Record<string, unknown> }
-  | { type: 'channelData'; channelData: Record<string, unknown> };
+  | { type: 'channelData'; channelData: Record<string, unknown> }
+  /**
+   * A message with ready-made button labels (knowledge titles for "did you mean") and offers (locale
+   * keys of command words: talk to a person, main menu); without buttons the options become a numbered list.
+   */
+  | { type: 'suggest'; key: string; options: string[]; offers: string[]; channelData: Record<string, unknown> };
 
 type Draft = { parts: string[]; channelData: Record<string, unknown> };
 
@@ -59,6 +64,16 @@ export function renderReplies(
       case 'summary':
         draft.parts.push(reply.items.map((item) => t('form.summary_line', { label: t(item.label, {}), value: displayValue(item, i18n, locale) })).join('\n'));
         break;
+      case 'suggest': {
+        const offers = reply.offers.map((key) => t(key, {}));
+        const all = [...reply.options, ...offers];
+        const asButtons = all.length <= capabilities.maxActions && all.every((l) => l.length <= capabilities.maxActionTitle);
+        draft.parts.push(asButtons || reply.options.length === 0 ? t(reply.key, {}) : numbered(t(reply.key, {}), reply.options));
+        Object.assign(draft.channelData, reply.channelData);
+        const actions: CardAction[] = (asButtons ? all : []).map((label) => ({ type: 'imBack', title: label, value: label }));
+        flush(actions.length ? { suggestedActions: { to: [], actions } } : {});
+        break;
+      }
       case 'ask': {
         const labels = choiceLabels(reply, (key) => t(key, {}));
         const offers = (reply.offers ?? []).map((key) => t(key, {}));

@@ -70,6 +70,19 @@ export class Vocabulary {
   }
 
   /**
+   * True when a message reads as a question (a question mark, a question word, or four words or
+   * more) rather than a short answer: "Riyadh" at the city question is an answer to refuse, "كم مدة
+   * الرد؟" is a question to answer before asking again.
+   */
+  isQuestion(text: string): boolean {
+    if (/[?؟]/.test(text)) return true;
+    const words = normalizeArabic(text).split(' ').filter((w) => w !== '');
+    if (words.length >= 4) return true;
+    const questionWords = this.words('knowledge.question_words');
+    return words.some((w) => questionWords.includes(w));
+  }
+
+  /**
    * The flow a message asks for when the whole message is one of its trigger phrases (polite fillers
    * aside): "حالة طلبي" typed as someone's name is a request, not a name.
    */

@@ -38,6 +38,8 @@ export type EngineState = {
   overlay?: Overlay;
   /** When the beneficiary last wrote (epoch ms), to notice a long absence in the middle of a form. */
   seenAt?: number;
+  /** Questions in a row the knowledge could not answer; the second offers a person. */
+  misses?: number;
 };
 
 export const initialState = (): EngineState => ({ v: 1, locale: null, consent: null, frame: null, invalidCount: 0 });

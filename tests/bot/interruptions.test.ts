@@ -16,7 +16,9 @@ const localesDir = path.join(root, 'locales');
 
 const answerer: Answerer = {
   async answer(text) {
-    return /كم مده|how long/.test(normalizeArabic(text)) ? { id: 'decision_time', score: 0.9, text: 'TEST-ANSWER: two weeks at least' } : null;
+    return /كم مده|how long/.test(normalizeArabic(text))
+      ? { kind: 'answer', id: 'decision_time', score: 0.9, text: 'TEST-ANSWER: two weeks at least' }
+      : { kind: 'none', understood: true };
   },
 };
 

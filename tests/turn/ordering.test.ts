@@ -18,7 +18,7 @@ const slowAnswerer: Answerer = {
     seen.push(text);
     await sleep(25);
     inFlight -= 1;
-    return { id: 'echo', score: 1, text: `answer to ${text}` };
+    return { kind: 'answer', id: 'echo', score: 1, text: `answer to ${text}` };
   },
 };
 

@@ -1,0 +1,146 @@
+import MiniSearch from 'minisearch';
+import { normalizeArabic } from '../text/normalize.js';
+import { Analyzer } from './analyzer.js';
+import type { KnowledgeEntry } from './entry.js';
+
+/** One thing that can be answered: an FAQ id (with its versions in each language) or a guide section. */
+export type Topic = { key: string; entries: KnowledgeEntry[] };
+
+/** A topic as a question scores against it. */
+export type TopicMatch = {
+  topic: Topic;
+  /** BM25 (MiniSearch) of the topic's document. */
+  score: number;
+  /** Share of the question's meaning (IDF-weighted terms) the topic's texts contain, 0…1. */
+  coverage: number;
+  /** The question has exactly the words of one of the topic's phrasings ("عن الجمعية"). */
+  exact: boolean;
+};
+
+/** One document per topic: its question phrasings (titles, keywords) and its answers, analyzed. */
+type Doc = { id: number; q: string; a: string };
+
+/** Questions weigh more than answer text: a phrasing is what someone asks, an answer only mentions things. */
+const ANSWER_BOOST = 0.45;
+
+/** A term in more than this share of topics (and at least MIN_PRUNED_DF of them) is not searched for. */
+const PRUNED_SHARE = 0.1;
+const MIN_PRUNED_DF = 40;
+
+/** Only the best-scoring topics are weighed further; the rest cannot become an answer or a suggestion. */
+const MAX_CANDIDATES = 20;
+
+/**
+ * The searchable form of the knowledge: a MiniSearch (BM25+) index with one document per topic —
+ * every question phrasing, title and keyword in one field, the answers in another, analyzed by
+ * {@link Analyzer} — plus how many topics use each term, so a match can say how much of a question
+ * it explains (`coverage`). Immutable: a reload builds a new one and swaps it in.
+ */
+export class KnowledgeIndex {
+  readonly analyzer: Analyzer;
+  readonly topics: Topic[];
+  private readonly search: MiniSearch<Doc>;
+  private readonly vocabulary: Set<string>[];
+  private readonly documentFrequency = new Map<string, number>();
+  private readonly byTitle = new Map<string, number>();
+  /** Topics by the sorted, distinct terms of each of their question phrasings. */
+  private readonly byPhrasing = new Map<string, Set<number>>();
+
+  constructor(entries: readonly KnowledgeEntry[], synonyms: readonly (readonly string[])[]) {
+    this.analyzer = new Analyzer(synonyms);
+    this.topics = groupTopics(entries);
+    this.vocabulary = this.topics.map(() => new Set<string>());
+    const docs: Doc[] = [];
+    for (const [index, topic] of this.topics.entries()) {
+      const questions: string[] = [];
+      const answers: string[] = [];
+      for (const entry of topic.entries) {
+        for (const question of [entry.title, ...entry.questions, entry.keywords.join(' ')]) questions.push(...this.phrasingTerms(index, question));
+        answers.push(...this.analyzer.terms(entry.answer));
+        this.byTitle.set(normalizeArabic(entry.title), index);
+      }
+      for (const term of answers) this.vocabulary[index]?.add(term);
+      docs.push({ id: index, q: questions.join(' '), a: answers.join(' ') });
+    }
+    for (const terms of this.vocabulary) for (const term of terms) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+    this.search = new MiniSearch<Doc>({ fields: ['q', 'a'], storeFields: [], tokenize: (text) => text.split(' '), processTerm: (term) => term || null });
+    this.search.addAll(docs);
+  }
+
+  /** The topic whose title is exactly this text (a "did you mean" button sends the title back). */
+  byExactTitle(text: string): Topic | null {
+    const index = this.byTitle.get(normalizeArabic(text));
+    return index === undefined ? null : (this.topics[index] ?? null);
+  }
+
+  /**
+   * The topics a question matches, best first. Terms the index has never seen are looked up with
+   * one typo allowed (long words only), so a misspelling still finds its word.
+   */
+  match(question: string, limit = 5): { terms: string[]; matches: TopicMatch[] } {
+    const terms = [...new Set(this.analyzer.terms(question))];
+    if (terms.length === 0) return { terms, matches: [] };
+    // Words in a large share of a big knowledge base (its "association", "request") rank nothing
+    // and cost the most to score: they are left out of the search and still count in coverage.
+    const maxDf = Math.max(MIN_PRUNED_DF, this.topics.length * PRUNED_SHARE);
+    const telling = terms.filter((term) => (this.documentFrequency.get(term) ?? 0) <= maxDf);
+    const results = this.search.search((telling.length > 0 ? telling : terms).join(' '), {
+      combineWith: 'OR',
+      boost: { q: 1, a: ANSWER_BOOST },
+      fuzzy: (term) => (this.documentFrequency.has(term) || term.length < 5 ? false : 1),
+      weights: { fuzzy: 0.6, prefix: 0 },
+    });
+    const exactTopics = this.byPhrasing.get(termKey(terms)) ?? new Set<number>();
+    // In a long message, words the knowledge never uses are mostly the story around the question;
+    // in a short one, an unknown word is usually the subject itself. Weigh them accordingly.
+    const unknownWeight = terms.length <= 4 ? 1 : Math.max(0.3, 1 - (terms.length - 4) * 0.12);
+    const weight = (term: string) => this.idf(term) * (this.documentFrequency.has(term) ? 1 : unknownWeight);
+    const total = terms.reduce((sum, term) => sum + weight(term), 0);
+    const matches: TopicMatch[] = [];
+    for (const result of results.slice(0, MAX_CANDIDATES)) {
+      const index = result.id as number;
+      const topic = this.topics[index];
+      if (!topic) continue;
+      const vocabulary = this.vocabulary[index];
+      const covered = terms.reduce((sum, term) => (vocabulary?.has(term) || result.queryTerms.includes(term) ? sum + weight(term) : sum), 0);
+      matches.push({ topic, score: result.score, coverage: total > 0 ? Math.min(1, covered / total) : 0, exact: exactTopics.has(index) });
+    }
+    matches.sort((a, b) => rank(b) - rank(a));
+    return { terms, matches: matches.slice(0, limit) };
+  }
+
+  /** How telling a term is: rare across topics → high; a term no topic has → the highest. */
+  private idf(term: string): number {
+    const df = this.documentFrequency.get(term) ?? 0;
+    return Math.log((this.topics.length + 1) / (df + 0.5));
+  }
+
+  /** A phrasing's terms, remembered for its topic (vocabulary, exact-phrasing lookup). */
+  private phrasingTerms(topic: number, text: string): string[] {
+    const terms = this.analyzer.terms(text);
+    if (terms.length === 0) return terms;
+    for (const term of terms) this.vocabulary[topic]?.add(term);
+    const key = termKey(terms);
+    this.byPhrasing.set(key, (this.byPhrasing.get(key) ?? new Set()).add(topic));
+    return terms;
+  }
+}
+
+/**
+ * BM25 (the library's scoring) ranks, tempered by coverage: a topic that scores on one rare word but
+ * explains little of the question falls behind one that explains all of it.
+ */
+export const rank = (m: TopicMatch): number => m.score * (0.25 + m.coverage) * (m.exact ? 2 : 1);
+
+const termKey = (terms: readonly string[]): string => [...new Set(terms)].sort().join(' ');
+
+function groupTopics(entries: readonly KnowledgeEntry[]): Topic[] {
+  const topics = new Map<string, Topic>();
+  for (const entry of entries) {
+    const key = entry.origin === 'faq' ? entry.id : `${entry.id}@${entry.locale}`;
+    const topic = topics.get(key) ?? { key, entries: [] };
+    topic.entries.push(entry);
+    topics.set(key, topic);
+  }
+  return [...topics.values()];
+}
