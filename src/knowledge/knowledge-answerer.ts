@@ -15,9 +15,17 @@ export type Thresholds = {
   margin: number;
   /** Offer a topic as "did you mean" from this coverage. */
   suggest: number;
+  /** Also answer from this coverage when the best topic is far ahead (the next ranks at most `leadRatio` of it). */
+  leadCoverage: number;
+  leadRatio: number;
+  /**
+   * A declining topic (medical advice, off-topic) ranking at least this share of the best one makes
+   * the bot decline: near a kind of question the association does not answer, honesty wins.
+   */
+  declineNear: number;
 };
 
-export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.45, margin: 0.1, suggest: 0.4 };
+export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.45, margin: 0.1, suggest: 0.4, leadCoverage: 0.4, leadRatio: 0.4, declineNear: 0.6 };
 
 const MAX_SUGGESTIONS = 3;
 
@@ -28,8 +36,12 @@ export function decide(index: KnowledgeIndex, text: string, locale: Locale, thre
   const { terms, matches } = index.match(text);
   const [best, second] = matches;
   if (!best || best.coverage < thresholds.suggest) return { kind: 'none', understood: terms.length > 0 };
+  const decliner = isDecline(best.topic) ? null : matches.find((m) => isDecline(m.topic) && m.coverage >= thresholds.suggest && rank(m) >= rank(best) * thresholds.declineNear);
+  if (decliner && !best.exact) return answerOf(decliner.topic, decliner.coverage, locale);
   const clearLead = !second || (best.exact && !second.exact) || rank(second) <= rank(best) * (1 - thresholds.margin) || sameTopic(best, second);
   if (best.coverage >= thresholds.answer && clearLead) return answerOf(best.topic, best.coverage, locale);
+  const farAhead = !second || rank(second) <= rank(best) * thresholds.leadRatio;
+  if (best.coverage >= thresholds.leadCoverage && farAhead) return answerOf(best.topic, best.coverage, locale);
   const options = matches
     .filter((m) => !isDecline(m.topic) && m.coverage >= thresholds.suggest && rank(m) >= rank(best) * 0.6)
     .slice(0, MAX_SUGGESTIONS)
