@@ -31,21 +31,44 @@ export class Analyzer {
     for (const list of this.phrases.values()) list.sort((a, b) => b.words.length - a.words.length);
   }
 
-  /** The search terms of a text, in order, duplicates kept (BM25 counts them). */
+  /** The search terms of a text, in order, duplicates kept (BM25 counts them); each word's alternative too. */
   terms(text: string): string[] {
+    return this.termGroups(text).flat();
+  }
+
+  /**
+   * The terms of a text grouped by word: the word's term first, then a looser alternative for
+   * Arabic verb and participle forms (اتابع / متابعه → تابع), so one word counts once when a
+   * question is weighed, whichever of its forms the knowledge uses.
+   */
+  termGroups(text: string): string[][] {
     const tokens = normalizeArabic(text).split(' ');
-    const out: string[] = [];
+    const out: string[][] = [];
     for (let i = 0; i < tokens.length; i += 1) {
       const phrase = this.phraseAt(tokens, i);
       if (phrase) {
-        if (!STOPWORDS.has(phrase.canonical)) out.push(phrase.canonical);
+        if (!STOPWORDS.has(phrase.canonical)) out.push([phrase.canonical]);
         i += phrase.words.length - 1;
         continue;
       }
-      const term = this.term(tokens[i] ?? '');
-      if (term) out.push(term);
+      const token = tokens[i] ?? '';
+      // "و" may be "and" (وزوجي) or the word's own letter (وظيفه, وقت): both readings are kept.
+      const withoutAnd = /^و[\u0621-\u064a]{3,}$/.test(token) ? this.term(token.slice(1)) : null;
+      const term = this.term(token) ?? withoutAnd;
+      if (!term) continue;
+      const group = [term, withoutAnd, this.looser(term), withoutAnd ? this.looser(withoutAnd) : null];
+      out.push([...new Set(group.filter((t): t is string => t !== null))]);
     }
     return out;
+  }
+
+  /** One verb/participle prefix off a longer Arabic stem (ا ي ت ن م, or است), mapped through the synonyms. */
+  private looser(term: string): string | null {
+    if (!/^[\u0621-\u064a]{4,}$/.test(term) || this.words.has(term)) return null;
+    const cut = term.length >= 6 && term.startsWith('است') ? term.slice(3) : /^[ايتنم]/.test(term) ? term.slice(1) : null;
+    if (!cut) return null;
+    const mapped = this.words.get(cut) ?? cut;
+    return STOPWORDS.has(mapped) || mapped === term ? null : mapped;
   }
 
   private phraseAt(tokens: readonly string[], at: number): { words: string[]; canonical: string } | undefined {
@@ -75,13 +98,14 @@ export class Analyzer {
   }
 }
 
-/** Definite article and attached conjunctions/prepositions (light stemming, after Larkey's light10). */
+/**
+ * Definite article with attached conjunctions/prepositions (light stemming, after Larkey's light10).
+ * A bare leading "و" is not cut here: the analyzer keeps both readings of such a word.
+ */
 const ARTICLE_PREFIXES = ['وبال', 'وال', 'بال', 'كال', 'فال', 'لل', 'ال'];
 
 export function stripPrefixes(token: string): string {
-  let word = token;
-  // "و" is stripped only from longer words: ورقه, وقت, وضع begin with it.
-  if (word.length > 4 && word.startsWith('و')) word = word.slice(1);
+  const word = token;
   for (const prefix of ARTICLE_PREFIXES) {
     if (word.startsWith(prefix) && word.length - prefix.length >= 2) return word.slice(prefix.length);
   }
@@ -120,5 +144,5 @@ const STOPWORDS = new Set(
     'just', 'only', 'very', 'too', 'much', 'such', 'not', 'yes', 'ok', 'okay', 'hi', 'hello', 'hey', 'actually', 'really', 's',
     'they', 'them', 'their', 'he', 'she', 'his', 'her', 'him', 'then', 'than', 'these', 'those', 'here', 'all', 'one', 'someone',
     'سلام', 'السلام', 'عليكم', 'رحمه', 'الله', 'بركاته', 'الحمدلله', 'حمدلله', 'هلا', 'مرحبا', 'اهلا', 'والله', 'ولا', 'وما', 'بتكون', 'بيكون', 'راح', 'يكون', 'تكون', 'ادري', 'ادرى', 'للي', 'لل', 'احد', 'واحد', 'ودي', 'ابغي', 'ابي', 'بغيت', 'لازم', 'يمكن', 'وش', 'ايش', 'شنو', 'اعرف', 'ابا',
-  ].map(normalizeArabic),
+  ].map((word) => normalizeArabic(word.replace(/_/g, ' ')).replace(/ /g, '_')),
 );

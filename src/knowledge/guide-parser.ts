@@ -59,7 +59,7 @@ type FrontMatter = { title?: string; lang?: 'ar' | 'en'; bodyStart: number } | {
 
 function readFrontMatter(lines: string[]): FrontMatter {
   if (lines[0]?.trim() !== '---') return { bodyStart: 0 };
-  const end = lines.indexOf('---', 1);
+  const end = lines.findIndex((line, i) => i > 0 && line.trim() === '---');
   if (end < 0) return { problem: 'front matter opened with "---" is never closed', line: 1 };
   const result: { title?: string; lang?: 'ar' | 'en'; bodyStart: number } = { bodyStart: end + 1 };
   for (let i = 1; i < end; i += 1) {
@@ -111,7 +111,13 @@ function textSections(lines: string[], start: number): { title?: string; section
   }
   // A one-line paragraph is its own text: its heading is its first sentence.
   for (const s of sections) if (s.body.length === 0) s.body.push(s.heading);
-  return { title: (lines[titleIndex] ?? '').trim(), sections: sections.map((s) => ({ ...s, heading: firstSentence(s.heading) })) };
+  // The heading is the first line's first sentence; the rest of that line stays in the text.
+  const withHeadings = sections.map((s) => {
+    const heading = firstSentence(s.heading);
+    const rest = s.heading.slice(heading.length).trim();
+    return { ...s, heading, body: rest && !(s.body.length === 1 && s.body[0] === s.heading) ? [rest, ...s.body] : s.body };
+  });
+  return { title: (lines[titleIndex] ?? '').trim(), sections: withHeadings };
 }
 
 function firstSentence(text: string): string {

@@ -25,7 +25,7 @@ export type Thresholds = {
   declineNear: number;
 };
 
-export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.45, margin: 0.1, suggest: 0.4, leadCoverage: 0.4, leadRatio: 0.4, declineNear: 0.6 };
+export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.3, margin: 0.1, suggest: 0.25, leadCoverage: 0.25, leadRatio: 0.4, declineNear: 0.6 };
 
 const MAX_SUGGESTIONS = 3;
 
@@ -36,7 +36,8 @@ export function decide(index: KnowledgeIndex, text: string, locale: Locale, thre
   const { terms, matches } = index.match(text);
   const [best, second] = matches;
   if (!best || best.coverage < thresholds.suggest) return { kind: 'none', understood: terms.length > 0 };
-  const decliner = isDecline(best.topic) ? null : matches.find((m) => isDecline(m.topic) && m.coverage >= thresholds.suggest && rank(m) >= rank(best) * thresholds.declineNear);
+  if (isDecline(best.topic)) return answerOf(best.topic, best.coverage, locale);
+  const decliner = matches.find((m) => isDecline(m.topic) && m.coverage >= thresholds.suggest && rank(m) >= rank(best) * thresholds.declineNear);
   if (decliner && !best.exact) return answerOf(decliner.topic, decliner.coverage, locale);
   const clearLead = !second || (best.exact && !second.exact) || rank(second) <= rank(best) * (1 - thresholds.margin) || sameTopic(best, second);
   if (best.coverage >= thresholds.answer && clearLead) return answerOf(best.topic, best.coverage, locale);

@@ -78,13 +78,15 @@ export class KnowledgeIndex {
    * one typo allowed (long words only), so a misspelling still finds its word.
    */
   match(question: string, limit = 5): { terms: string[]; matches: TopicMatch[] } {
-    const terms = [...new Set(this.analyzer.terms(question))];
-    if (terms.length === 0) return { terms, matches: [] };
+    const groups = dedupeGroups(this.analyzer.termGroups(question));
+    const terms = groups.map((g) => g[0] ?? '');
+    if (groups.length === 0) return { terms, matches: [] };
+    const all = [...new Set(groups.flat())];
     // Words in a large share of a big knowledge base (its "association", "request") rank nothing
     // and cost the most to score: they are left out of the search and still count in coverage.
     const maxDf = Math.max(MIN_PRUNED_DF, this.topics.length * PRUNED_SHARE);
-    const telling = terms.filter((term) => (this.documentFrequency.get(term) ?? 0) <= maxDf);
-    const results = this.search.search((telling.length > 0 ? telling : terms).join(' '), {
+    const telling = all.filter((term) => (this.documentFrequency.get(term) ?? 0) <= maxDf);
+    const results = this.search.search((telling.length > 0 ? telling : all).join(' '), {
       combineWith: 'OR',
       boost: { q: 1, a: ANSWER_BOOST },
       fuzzy: (term) => (this.documentFrequency.has(term) || term.length < 5 ? false : 1),
@@ -93,16 +95,20 @@ export class KnowledgeIndex {
     const exactTopics = this.byPhrasing.get(termKey(terms)) ?? new Set<number>();
     // In a long message, words the knowledge never uses are mostly the story around the question;
     // in a short one, an unknown word is usually the subject itself. Weigh them accordingly.
-    const unknownWeight = terms.length <= 4 ? 1 : Math.max(0.3, 1 - (terms.length - 4) * 0.12);
-    const weight = (term: string) => this.idf(term) * (this.documentFrequency.has(term) ? 1 : unknownWeight);
-    const total = terms.reduce((sum, term) => sum + weight(term), 0);
+    const unknownWeight = groups.length <= 4 ? 1 : Math.max(0.3, 1 - (groups.length - 4) * 0.12);
+    const weight = (group: string[]) => {
+      const known = group.find((term) => this.documentFrequency.has(term));
+      return known ? this.idf(known) : this.idf(group[0] ?? '') * unknownWeight;
+    };
+    const total = groups.reduce((sum, group) => sum + weight(group), 0);
     const matches: TopicMatch[] = [];
     for (const result of results.slice(0, MAX_CANDIDATES)) {
       const index = result.id as number;
       const topic = this.topics[index];
       if (!topic) continue;
       const vocabulary = this.vocabulary[index];
-      const covered = terms.reduce((sum, term) => (vocabulary?.has(term) || result.queryTerms.includes(term) ? sum + weight(term) : sum), 0);
+      const has = (term: string) => vocabulary?.has(term) === true || result.queryTerms.includes(term);
+      const covered = groups.reduce((sum, group) => (group.some(has) ? sum + weight(group) : sum), 0);
       matches.push({ topic, score: result.score, coverage: total > 0 ? Math.min(1, covered / total) : 0, exact: exactTopics.has(index) });
     }
     matches.sort((a, b) => rank(b) - rank(a));
@@ -117,10 +123,11 @@ export class KnowledgeIndex {
 
   /** A phrasing's terms, remembered for its topic (vocabulary, exact-phrasing lookup). */
   private phrasingTerms(topic: number, text: string): string[] {
-    const terms = this.analyzer.terms(text);
+    const groups = this.analyzer.termGroups(text);
+    const terms = groups.flat();
     if (terms.length === 0) return terms;
     for (const term of terms) this.vocabulary[topic]?.add(term);
-    const key = termKey(terms);
+    const key = termKey(groups.map((g) => g[0] ?? ''));
     this.byPhrasing.set(key, (this.byPhrasing.get(key) ?? new Set()).add(topic));
     return terms;
   }
@@ -133,6 +140,17 @@ export class KnowledgeIndex {
 export const rank = (m: TopicMatch): number => m.score * (0.25 + m.coverage) * (m.exact ? 2 : 1);
 
 const termKey = (terms: readonly string[]): string => [...new Set(terms)].sort().join(' ');
+
+/** One group per distinct word: a question that repeats a word weighs it once. */
+function dedupeGroups(groups: string[][]): string[][] {
+  const seen = new Set<string>();
+  return groups.filter((group) => {
+    const key = group[0] ?? '';
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 function groupTopics(entries: readonly KnowledgeEntry[]): Topic[] {
   const topics = new Map<string, Topic>();

@@ -37,7 +37,8 @@ export function loadKnowledge(sources: KnowledgeSources): KnowledgeContent {
       }
     }
   }
-  checkFaqIds(entries, problems);
+  // A file that failed its check lost its entries: comparing languages then would only add noise.
+  if (problems.length === 0) checkFaqIds(entries, problems);
   for (const dir of [path.join(sources.builtinDir, 'guides'), ...sources.guideDirs]) {
     for (const file of listFiles(dir, GUIDE_FILE)) entries.push(...parseGuide(file, fs.readFileSync(file, 'utf8'), problems));
   }
