@@ -11,6 +11,9 @@ import { ConversationBot } from './bot/conversation-bot.js';
 import type { ServiceRegistry } from './bot/services.js';
 import { createRequestServices } from './requests/request-services.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
+import { staffApi } from './staff/staff-api.js';
+import { ensureFirstAdmin } from './staff/staff-auth.js';
+import { StaffSessions } from './staff/staff-sessions.js';
 import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { Vocabulary } from './bot/vocabulary.js';
 import type { Config } from './config/config.js';
@@ -166,12 +169,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
     let http: FastifyInstance | null = null;
     if (role === 'all' || role === 'web') {
+      await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, logger);
+      const staffSessions = new StaffSessions(redis, config.redisPrefix);
       http = await buildHttpServer({
         logger,
         publicDir: path.join(root, 'src', 'web', 'public'),
         trustProxy: config.trustProxy,
         readiness: { store: () => store.ping(), redis: () => redis.ping() },
-        plugins: [(app) => directLineRoutes(app, { store, runner, adapter: webchat })],
+        plugins: [(app) => directLineRoutes(app, { store, runner, adapter: webchat }), (app) => staffApi(app, { store, sessions: staffSessions })],
       });
       const server = http;
       // Registered last, so it closes first: stop accepting and let turns in flight finish.

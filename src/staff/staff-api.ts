@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { StaffApiError } from './staff-api-error.js';
+import { staffAuthRoutes, type StaffAuthDependencies } from './staff-auth.js';
+
+export type StaffApiDependencies = StaffAuthDependencies;
+
+/**
+ * The staff API under `/staff/api`: JSON in and out, `{error: {code, message}}` on failure, a
+ * session for everything but signing in, and every state-changing request checked to come from
+ * this server's own origin (SameSite cookies plus an Origin check: the CSRF defence with no token
+ * to fetch). Route modules register inside this one scope.
+ */
+export async function staffApi(app: FastifyInstance, deps: StaffApiDependencies): Promise<void> {
+  app.decorateRequest('staff', null);
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof StaffApiError) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+    throw error;
+  });
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/staff/api/') || !['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method)) return;
+    const own = `${request.protocol}://${request.headers.host ?? ''}`;
+    if (request.headers.origin !== own) throw new StaffApiError(403, 'ForbiddenOrigin', 'The request must come from this server (send an Origin header).');
+  });
+  await staffAuthRoutes(app, deps);
+}
