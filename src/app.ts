@@ -13,6 +13,7 @@ import { createRequestServices } from './requests/request-services.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { staffApi } from './staff/staff-api.js';
 import { ensureFirstAdmin } from './staff/staff-auth.js';
+import { StaffEvents } from './staff/staff-events.js';
 import { StaffSessions } from './staff/staff-sessions.js';
 import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { Vocabulary } from './bot/vocabulary.js';
@@ -136,6 +137,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       subscriber.on('message', () => knowledge.reload());
     }
 
+    const staffEvents = new StaffEvents(redis, config.redisPrefix);
+    if (role === 'all' || role === 'web') await staffEvents.listen(await connect(openRedis(endpoint.url), closers, 'staff events subscriber'));
+
     const vocabulary = new Vocabulary(i18n);
     const bot = new ConversationBot({
       flows,
@@ -146,6 +150,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       answerer: overrides.answerer ?? knowledge ?? noAnswers,
       resumeOfferAfterMs: config.resumeOfferAfterMs,
       ...(overrides.now ? { now: overrides.now } : {}),
+      onHandoff: (handoff) => staffEvents.publish({ type: 'handoff.created', id: handoff.id, conversationId: handoff.conversationId }),
     });
     const lock = new RedisTurnLock(redis, {
       prefix: `${config.redisPrefix}:lock:`,
@@ -176,7 +181,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         publicDir: path.join(root, 'src', 'web', 'public'),
         trustProxy: config.trustProxy,
         readiness: { store: () => store.ping(), redis: () => redis.ping() },
-        plugins: [(app) => directLineRoutes(app, { store, runner, adapter: webchat }), (app) => staffApi(app, { store, sessions: staffSessions })],
+        plugins: [(app) => directLineRoutes(app, { store, runner, adapter: webchat }), (app) => staffApi(app, { store, sessions: staffSessions, events: staffEvents, outbound, i18n })],
       });
       const server = http;
       // Registered last, so it closes first: stop accepting and let turns in flight finish.

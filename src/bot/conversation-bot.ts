@@ -26,6 +26,8 @@ export type BotDependencies = {
   resumeOfferAfterMs?: number;
   /** The clock (epoch ms); tests move it. */
   now?: () => number;
+  /** Tells the staff console a conversation waits for a person (live inbox). */
+  onHandoff?: (handoff: { id: string; conversationId: string }) => Promise<void>;
 };
 
 const DEFAULT_RESUME_OFFER_AFTER_MS = 6 * 60 * 60 * 1000;
@@ -317,7 +319,10 @@ export class ConversationBot {
         }
         case 'handoff': {
           const open = await store.handoffs.findOpenByConversation(turn.conversation.id);
-          if (!open) await store.handoffs.create({ conversationId: turn.conversation.id, contactId: turn.contact?.id ?? null, reason: effect.reason });
+          if (!open) {
+            const handoff = await store.handoffs.create({ conversationId: turn.conversation.id, contactId: turn.contact?.id ?? null, reason: effect.reason });
+            await this.deps.onHandoff?.({ id: handoff.id, conversationId: handoff.conversationId });
+          }
           turn.state.frame = null;
           turn.status = 'waiting';
           replies.push(say('handoff.requested'));

@@ -1,8 +1,18 @@
+import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import type { I18n } from '../i18n/i18n.js';
 import { StaffApiError } from './staff-api-error.js';
 import { staffAuthRoutes, type StaffAuthDependencies } from './staff-auth.js';
+import type { StaffEvents } from './staff-events.js';
+import { requestRoutes } from './request-routes.js';
 
-export type StaffApiDependencies = StaffAuthDependencies;
+export type StaffApiDependencies = StaffAuthDependencies & {
+  /** Live updates for the console (SSE), shared by every web process through Redis. */
+  events: StaffEvents;
+  /** Staff replies and notifications reach beneficiaries through the outbound queue. */
+  outbound: Queue;
+  i18n: I18n;
+};
 
 /**
  * The staff API under `/staff/api`: JSON in and out, `{error: {code, message}}` on failure, a
@@ -22,4 +32,5 @@ export async function staffApi(app: FastifyInstance, deps: StaffApiDependencies)
     if (request.headers.origin !== own) throw new StaffApiError(403, 'ForbiddenOrigin', 'The request must come from this server (send an Origin header).');
   });
   await staffAuthRoutes(app, deps);
+  await requestRoutes(app, deps);
 }
