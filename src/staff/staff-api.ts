@@ -5,6 +5,8 @@ import { StaffApiError } from './staff-api-error.js';
 import { staffAuthRoutes, type StaffAuthDependencies } from './staff-auth.js';
 import type { StaffEvents } from './staff-events.js';
 import { requestRoutes } from './request-routes.js';
+import { adminRoutes } from './admin-routes.js';
+import { openApiRoute } from './openapi.js';
 
 export type StaffApiDependencies = StaffAuthDependencies & {
   /** Live updates for the console (SSE), shared by every web process through Redis. */
@@ -33,4 +35,6 @@ export async function staffApi(app: FastifyInstance, deps: StaffApiDependencies)
   });
   await staffAuthRoutes(app, deps);
   await requestRoutes(app, deps);
+  await adminRoutes(app, deps);
+  await openApiRoute(app);
 }

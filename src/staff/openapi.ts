@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { SUPPORT_REQUEST_STATUSES } from '../store/record-values.js';
+import { newStaffBody, staffPatchBody } from './admin-routes.js';
+
+type Operation = { method: 'get' | 'post' | 'patch' | 'delete'; path: string; summary: string; roles?: string; body?: z.ZodType; query?: Record<string, string> };
+
+const error = { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } } };
+const page = { limit: 'integer 1–200 (default 50)', offset: 'integer ≥ 0' };
+
+/** Every route of the staff API, as the console and API clients use it. */
+const OPERATIONS: Operation[] = [
+  { method: 'post', path: '/staff/api/session', summary: 'Sign in; sets the session cookie', body: z.object({ email: z.string(), password: z.string() }) },
+  { method: 'delete', path: '/staff/api/session', summary: 'Sign out' },
+  { method: 'get', path: '/staff/api/me', summary: 'The signed-in staff member' },
+  { method: 'get', path: '/staff/api/handoffs', summary: 'Conversations waiting for or with a person, oldest waiting first', query: { status: 'waiting | active | resolved', mine: 'true: assigned to me', ...page } },
+  { method: 'get', path: '/staff/api/handoffs/{id}', summary: 'One handoff with the whole transcript (audited)' },
+  { method: 'post', path: '/staff/api/handoffs/{id}/claim', summary: 'Take the conversation (officer/admin may take it over with force)', body: z.object({ force: z.boolean().optional() }) },
+  { method: 'post', path: '/staff/api/handoffs/{id}/messages', summary: 'Reply to the beneficiary on their channel (queued, retried)', body: z.object({ text: z.string().min(1).max(4000) }) },
+  { method: 'post', path: '/staff/api/handoffs/{id}/release', summary: 'Give the conversation back to the bot; the beneficiary is told' },
+  { method: 'post', path: '/staff/api/handoffs/{id}/resolve', summary: 'Resolve; the beneficiary is told and the bot answers again' },
+  { method: 'get', path: '/staff/api/requests', summary: 'Support requests, newest first; `overdue` past two weeks without a decision', query: { status: SUPPORT_REQUEST_STATUSES.join(' | '), ...page } },
+  { method: 'get', path: '/staff/api/requests/{id}', summary: 'One request with answers, declaration and documents (audited)' },
+  { method: 'get', path: '/staff/api/requests/{id}/documents/{fileId}', summary: 'A document of the request (audited)' },
+  { method: 'post', path: '/staff/api/requests/{id}/status', summary: 'Change the status; the beneficiary is told', body: z.object({ status: z.enum(SUPPORT_REQUEST_STATUSES), note: z.string().max(1000).optional() }) },
+  { method: 'get', path: '/staff/api/events', summary: 'Live updates (Server-Sent Events): handoffs and request statuses, ids only' },
+  { method: 'get', path: '/staff/api/staff', summary: 'Staff accounts', roles: 'admin', query: page },
+  { method: 'post', path: '/staff/api/staff', summary: 'Create a staff account', roles: 'admin', body: newStaffBody },
+  { method: 'patch', path: '/staff/api/staff/{id}', summary: 'Change role, name or active', roles: 'admin', body: staffPatchBody },
+  { method: 'get', path: '/staff/api/audit', summary: 'The audit log, newest first', roles: 'admin', query: page },
+];
+
+/** The OpenAPI 3.1 document of the staff API, with request bodies from the same zod schemas the routes check. */
+export function staffOpenApi(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const query = Object.entries(op.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
+    const secured = op.path !== '/staff/api/session' || op.method !== 'post';
+    (paths[op.path] ??= {})[op.method] = {
+      summary: op.summary,
+      ...(op.roles ? { description: `Role: ${op.roles}.` } : {}),
+      ...(params.length + query.length > 0 ? { parameters: [...params, ...query] } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(op.body) } } } } : {}),
+      ...(secured ? { security: [{ session: [] }] } : {}),
+      responses: {
+        '200': { description: 'OK (lists answer `{items: [...]}`)' },
+        '400': { description: 'Bad request', content: { 'application/json': { schema: error } } },
+        ...(secured ? { '401': { description: 'No session' }, '403': { description: 'Role not allowed, or another origin' } } : {}),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Injab Bot staff API', version: '1', description: 'JSON; a session cookie for everything but signing in; state-changing requests must carry this server’s Origin.' },
+    components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'injab_staff' } } },
+    paths,
+  };
+}
+
+export async function openApiRoute(app: FastifyInstance): Promise<void> {
+  const document = staffOpenApi();
+  app.get('/staff/api/openapi.json', async () => document);
+}
