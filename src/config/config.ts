@@ -1,3 +1,4 @@
+import { parseWorkingHours, type WorkingHours } from '../staff/working-hours.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
@@ -103,6 +104,20 @@ const schema = z.object({
   REMINDER_DELAYS_MS: durationList,
   QUIET_HOURS: quietHours,
   TRUST_PROXY: booleanFlag,
+  STAFF_HOURS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('08:00-15:00')
+      .transform((text, ctx) => {
+        try {
+          return parseWorkingHours(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `expected working hours like 08:00-15:00 (${(error as Error).message})` });
+          return z.NEVER;
+        }
+      }),
+  ),
   RESUME_OFFER_AFTER_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected milliseconds' }).int().min(0).default(21_600_000)),
 });
 
@@ -135,6 +150,8 @@ export type Config = Readonly<{
   trustProxy: boolean;
   /** Quiet this long in the middle of an application, a beneficiary is offered to continue or start again. */
   resumeOfferAfterMs: number;
+  /** When social researchers answer (Sunday–Thursday, Asia/Riyadh). */
+  staffHours: WorkingHours;
 }>;
 
 /**
@@ -182,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     quietHours: e.QUIET_HOURS,
     trustProxy: e.TRUST_PROXY,
     resumeOfferAfterMs: e.RESUME_OFFER_AFTER_MS,
+    staffHours: e.STAFF_HOURS,
   });
 }
 
