@@ -151,6 +151,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       resumeOfferAfterMs: config.resumeOfferAfterMs,
       ...(overrides.now ? { now: overrides.now } : {}),
       onHandoff: (handoff) => staffEvents.publish({ type: 'handoff.created', id: handoff.id, conversationId: handoff.conversationId }),
+      onHandoffMessage: (handoff) => staffEvents.publish({ type: 'handoff.message', id: handoff.id, conversationId: handoff.conversationId }),
     });
     const lock = new RedisTurnLock(redis, {
       prefix: `${config.redisPrefix}:lock:`,

@@ -4,7 +4,7 @@ import { step, type EngineContext } from '../flows/engine.js';
 import type { AttachmentInput, Effect, EngineInput, StepResult } from '../flows/engine-types.js';
 import type { FlowSet } from '../flows/schema.js';
 import { DEFAULT_LOCALE, isLocale, type I18n, type Locale } from '../i18n/i18n.js';
-import type { Store } from '../store/types.js';
+import type { HandoffRecord, Store } from '../store/types.js';
 import { hasArabic, hasLatin, normalizeArabic } from '../text/normalize.js';
 import type { Answer, Answerer, NoAnswer } from './answerer.js';
 import { renderReplies, type Reply } from './render.js';
@@ -28,6 +28,8 @@ export type BotDependencies = {
   now?: () => number;
   /** Tells the staff console a conversation waits for a person (live inbox). */
   onHandoff?: (handoff: { id: string; conversationId: string }) => Promise<void>;
+  /** Tells the staff console the beneficiary wrote while the conversation is with a person (it is in the transcript already). */
+  onHandoffMessage?: (handoff: { id: string; conversationId: string }) => Promise<void>;
 };
 
 const DEFAULT_RESUME_OFFER_AFTER_MS = 6 * 60 * 60 * 1000;
@@ -63,7 +65,12 @@ export class ConversationBot {
       return this.reprompt(turn, replies);
     }
     const command = this.deps.vocabulary.command(text);
-    if (turn.status === 'waiting' || turn.status === 'human') return this.whileWithPerson(turn, command, replies);
+    if (turn.status === 'waiting' || turn.status === 'human') {
+      const handoff = await this.deps.store.handoffs.findOpenByConversation(turn.conversation.id);
+      if (handoff) return this.whileWithPerson(turn, handoff, command, replies);
+      // The handoff was closed from the console (its word wins over a status a turn saved meanwhile): the bot has it again.
+      turn.status = 'bot';
+    }
     if (command) return this.runCommand(turn, command, replies);
     if (attachments.length > 0) return this.receiveFiles(turn, attachments, replies);
     if (normalizeArabic(text) === '' && !/\p{Extended_Pictographic}/u.test(text)) {
@@ -207,10 +214,10 @@ export class ConversationBot {
   }
 
   /** While a person owns the conversation the bot stays quiet; only leaving, language and help answer. */
-  private async whileWithPerson(turn: TurnData, command: Command | null, replies: Reply[]): Promise<void> {
+  private async whileWithPerson(turn: TurnData, handoff: HandoffRecord, command: Command | null, replies: Reply[]): Promise<void> {
+    await this.deps.onHandoffMessage?.({ id: handoff.id, conversationId: handoff.conversationId });
     if (command === 'menu' || command === 'cancel') {
-      const handoff = await this.deps.store.handoffs.findOpenByConversation(turn.conversation.id);
-      if (handoff) await this.deps.store.handoffs.update(handoff.id, { status: 'resolved', resolvedAt: new Date() });
+      await this.deps.store.handoffs.update(handoff.id, { status: 'resolved', resolvedAt: new Date() });
       turn.status = 'bot';
       replies.push(say('handoff.left'));
       return this.start(turn, 'main_menu', replies);

@@ -5,6 +5,8 @@ import { StaffApiError } from './staff-api-error.js';
 import { staffAuthRoutes, type StaffAuthDependencies } from './staff-auth.js';
 import type { StaffEvents } from './staff-events.js';
 import { requestRoutes } from './request-routes.js';
+import { handoffRoutes } from './handoff-routes.js';
+import { eventsRoute } from './events-route.js';
 import { adminRoutes } from './admin-routes.js';
 import { openApiRoute } from './openapi.js';
 
@@ -35,6 +37,8 @@ export async function staffApi(app: FastifyInstance, deps: StaffApiDependencies)
   });
   await staffAuthRoutes(app, deps);
   await requestRoutes(app, deps);
+  await handoffRoutes(app, deps);
+  await eventsRoute(app, deps);
   await adminRoutes(app, deps);
   await openApiRoute(app);
 }

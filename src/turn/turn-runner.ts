@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder-core';
+import { z } from 'zod';
 import type { ChannelAdapter } from '../channels/channel-adapter.js';
 import { initialState, type EngineState } from '../flows/engine-types.js';
 import type { ConversationBot } from '../bot/conversation-bot.js';
 import { setTurnData, type TurnData } from '../bot/turn-data.js';
 import { DEFAULT_LOCALE, type I18n } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
-import type { ConversationRecord, MessageRecord, Store } from '../store/types.js';
+import type { ConversationRecord, MessageAuthor, MessageRecord, Store } from '../store/types.js';
 import type { TurnLock } from './turn-lock.js';
 
 export type TurnRunnerDependencies = {
@@ -158,7 +159,12 @@ export class TurnRunner {
     return { turnId, conversation, contact, state: stateOf(conversation), status: conversation.status, log };
   }
 
-  /** Gives each outgoing activity its id, sender and time, and writes it to the transcript before the channel sends it. */
+  /**
+   * Gives each outgoing activity its id, sender and time, and writes it to the transcript before the
+   * channel sends it. A proactive send may name its author (`channelData.author`, e.g. the staff
+   * member replying); it is recorded as such and taken off the activity, so staff ids never reach
+   * the channel.
+   */
   private async recordOutgoing(context: TurnContext, next: () => Promise<void>): Promise<void> {
     context.onSendActivities(async (ctx, activities, send) => {
       const conversationId = ctx.activity.conversation?.id;
@@ -167,10 +173,11 @@ export class TurnRunner {
         activity.id ??= crypto.randomUUID();
         activity.timestamp ??= new Date();
         activity.from = { id: activity.from?.id ?? 'injab-bot', name: 'Injab', role: 'bot' };
+        const author = takeAuthor(activity);
         if (conversationId) {
           await this.deps.store.messages.append(conversationId, {
             direction: 'outgoing',
-            author: { kind: 'bot' },
+            author,
             activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
           });
         }
@@ -185,6 +192,20 @@ export class TurnRunner {
     if (!adapter) throw new Error(`no adapter registered for channel ${channel}`);
     return adapter;
   }
+}
+
+const outgoingAuthor = z.object({ kind: z.enum(['bot', 'staff', 'system']), staffId: z.string().min(1).optional() });
+
+/** The author a send names in `channelData.author` (removed from the activity), or the bot. */
+function takeAuthor(activity: Partial<Activity>): MessageAuthor {
+  const channelData = activity.channelData as Record<string, unknown> | undefined;
+  if (!channelData || !('author' in channelData)) return { kind: 'bot' };
+  const { author, ...rest } = channelData;
+  if (Object.keys(rest).length > 0) activity.channelData = rest;
+  else delete activity.channelData;
+  const parsed = outgoingAuthor.safeParse(author);
+  if (!parsed.success) return { kind: 'bot' };
+  return parsed.data.staffId === undefined ? { kind: parsed.data.kind } : { kind: parsed.data.kind, staffId: parsed.data.staffId };
 }
 
 function stateOf(conversation: ConversationRecord): EngineState {
