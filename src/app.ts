@@ -149,6 +149,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       store,
       answerer: overrides.answerer ?? knowledge ?? noAnswers,
       resumeOfferAfterMs: config.resumeOfferAfterMs,
+      staffHours: config.staffHours,
       ...(overrides.now ? { now: overrides.now } : {}),
       onHandoff: (handoff) => staffEvents.publish({ type: 'handoff.created', id: handoff.id, conversationId: handoff.conversationId }),
       onHandoffMessage: (handoff) => staffEvents.publish({ type: 'handoff.message', id: handoff.id, conversationId: handoff.conversationId }),

@@ -1,4 +1,5 @@
 import type { TurnContext, Activity } from 'botbuilder-core';
+import { isWorkingTime, nextOpening, type WorkingHours } from '../staff/working-hours.js';
 import type { ChannelAdapter } from '../channels/channel-adapter.js';
 import { step, type EngineContext } from '../flows/engine.js';
 import type { AttachmentInput, Effect, EngineInput, StepResult } from '../flows/engine-types.js';
@@ -26,6 +27,8 @@ export type BotDependencies = {
   resumeOfferAfterMs?: number;
   /** The clock (epoch ms); tests move it. */
   now?: () => number;
+  /** When staff answer; outside these hours a handoff says when to expect a reply. */
+  staffHours?: WorkingHours;
   /** Tells the staff console a conversation waits for a person (live inbox). */
   onHandoff?: (handoff: { id: string; conversationId: string }) => Promise<void>;
   /** Tells the staff console the beneficiary wrote while the conversation is with a person (it is in the transcript already). */
@@ -255,6 +258,17 @@ export class ConversationBot {
     return this.collect(turn, await this.advance(turn, { kind: 'start', flow, ...(data ? { data } : {}) }, []), replies);
   }
 
+  /** Outside working hours, when a social researcher will be there to reply (Asia/Riyadh). */
+  private afterHours(turn: TurnData): Reply[] {
+    const hours = this.deps.staffHours;
+    const now = new Date(this.now());
+    if (!hours || isWorkingTime(now, hours)) return [];
+    const opening = nextOpening(now, hours);
+    const locale = turn.state.locale ?? DEFAULT_LOCALE;
+    const format = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Riyadh', numberingSystem: 'latn', ...options }).format(opening);
+    return [say('handoff.after_hours', { day: format({ weekday: 'long' }), time: format({ hour: 'numeric', minute: '2-digit' }) })];
+  }
+
   /** True when the beneficiary is back, after a long quiet, in the middle of a draft (an application). */
   private cameBackToDraft(turn: TurnData): boolean {
     const { frame, seenAt, overlay } = turn.state;
@@ -332,7 +346,7 @@ export class ConversationBot {
           }
           turn.state.frame = null;
           turn.status = 'waiting';
-          replies.push(say('handoff.requested'));
+          replies.push(say('handoff.requested'), ...this.afterHours(turn));
           turn.log.info({ event: 'handoff.requested', reason: effect.reason }, 'handoff requested');
           break;
         }

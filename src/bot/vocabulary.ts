@@ -35,7 +35,7 @@ export class Vocabulary {
    */
   command(text: string): Command | null {
     const normalized = normalizeArabic(text);
-    if (normalized === '' || normalized.split(' ').length > 6) return null;
+    if (normalized === '' || normalized.split(' ').length > 8) return null;
     for (const candidate of this.withoutFillers(normalized)) {
       const found = COMMANDS.find((c) => this.words(`commands.${c}`).includes(candidate));
       if (found) return found;

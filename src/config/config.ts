@@ -1,7 +1,7 @@
-import { parseWorkingHours, type WorkingHours } from '../staff/working-hours.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
+import { parseWorkingHours, type WorkingHours } from '../staff/working-hours.js';
 
 /**
  * Everything the bot can be told from the environment. The names are an outer contract

@@ -58,7 +58,8 @@ export function createOutboundWorker(deps: { connection: ConnectionOptions; pref
       });
       log.info({ event: 'outbound.sent', jobId: job.id, conversationId: payload.conversationId }, 'outbound message sent');
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 4 },
+    // One at a time: a staff reply and the "resolved" notice after it must arrive in that order.
+    { connection: deps.connection, prefix: deps.prefix, concurrency: 1 },
   );
   worker.on('failed', (job, error) => log.warn({ event: 'outbound.failed', jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'outbound send failed'));
   worker.on('error', (error) => log.error({ event: 'outbound.worker_error', err: error }, 'outbound worker error'));
