@@ -70,7 +70,7 @@ export class ConversationBot {
     const command = this.deps.vocabulary.command(text);
     if (turn.status === 'waiting' || turn.status === 'human') {
       const handoff = await this.deps.store.handoffs.findOpenByConversation(turn.conversation.id);
-      if (handoff) return this.whileWithPerson(turn, handoff, command, replies);
+      if (handoff) return this.whileWithPerson(turn, handoff, command, text, replies);
       // The handoff was closed from the console (its word wins over a status a turn saved meanwhile): the bot has it again.
       turn.status = 'bot';
     }
@@ -217,13 +217,23 @@ export class ConversationBot {
   }
 
   /** While a person owns the conversation the bot stays quiet; only leaving, language and help answer. */
-  private async whileWithPerson(turn: TurnData, handoff: HandoffRecord, command: Command | null, replies: Reply[]): Promise<void> {
+  private async whileWithPerson(turn: TurnData, handoff: HandoffRecord, command: Command | null, text: string, replies: Reply[]): Promise<void> {
     await this.deps.onHandoffMessage?.({ id: handoff.id, conversationId: handoff.conversationId });
-    if (command === 'menu' || command === 'cancel') {
+    // "Menu" asks first whether to leave the person; the answer to that question decides.
+    const leaving = turn.state.leavingPerson === true;
+    delete turn.state.leavingPerson;
+    const answer = leaving ? this.yesOrNo(text) : null;
+    if (answer === true) {
       await this.deps.store.handoffs.update(handoff.id, { status: 'resolved', resolvedAt: new Date() });
       turn.status = 'bot';
       replies.push(say('handoff.left'));
       return this.start(turn, 'main_menu', replies);
+    }
+    if (answer === false) return void replies.push(say('handoff.staying'));
+    if (command === 'menu' || command === 'cancel') {
+      turn.state.leavingPerson = true;
+      replies.push({ type: 'suggest', key: 'handoff.leave_confirm', options: [], offers: ['inputs.yes_label', 'inputs.no_label'], channelData: {} });
+      return;
     }
     if (command === 'language' || command === 'to_english' || command === 'to_arabic') {
       const locale = localeAfter(command, turn.state.locale ?? DEFAULT_LOCALE);
@@ -267,6 +277,13 @@ export class ConversationBot {
     const locale = turn.state.locale ?? DEFAULT_LOCALE;
     const format = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Riyadh', numberingSystem: 'latn', ...options }).format(opening);
     return [say('handoff.after_hours', { day: format({ weekday: 'long' }), time: format({ hour: 'numeric', minute: '2-digit' }) })];
+  }
+
+  private yesOrNo(text: string): boolean | null {
+    const normalized = normalizeArabic(text);
+    if (this.deps.vocabulary.words('inputs.yes_words').includes(normalized)) return true;
+    if (this.deps.vocabulary.words('inputs.no_words').includes(normalized)) return false;
+    return null;
   }
 
   /** True when the beneficiary is back, after a long quiet, in the middle of a draft (an application). */

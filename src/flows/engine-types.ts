@@ -40,6 +40,8 @@ export type EngineState = {
   seenAt?: number;
   /** Questions in a row the knowledge could not answer; the second offers a person. */
   misses?: number;
+  /** "Menu" was said while a person is in charge: the next yes/no decides whether to leave them. */
+  leavingPerson?: boolean;
 };
 
 export const initialState = (): EngineState => ({ v: 1, locale: null, consent: null, frame: null, invalidCount: 0 });
