@@ -35,6 +35,8 @@ export async function staffApi(app: FastifyInstance, deps: StaffApiDependencies)
     const own = `${request.protocol}://${request.headers.host ?? ''}`;
     if (request.headers.origin !== own) throw new StaffApiError(403, 'ForbiddenOrigin', 'The request must come from this server (send an Origin header).');
   });
+  // The console is a static page under /staff/; the bare address leads there.
+  app.get('/staff', async (_request, reply) => reply.redirect('/staff/'));
   await staffAuthRoutes(app, deps);
   await requestRoutes(app, deps);
   await handoffRoutes(app, deps);

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/staff/password.js';
+import { clearRedisPrefix, removeDir, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+/**
+ * The staff console in headless Chromium, against the real app: a web chat visitor asks for a person,
+ * a social researcher sees it arrive live, claims it and replies; the visitor sees the reply and
+ * answers; the researcher sees the answer and resolves; the bot is back. Then a request's status
+ * changed in the console reaches the beneficiary's chat.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const RESEARCHER = { email: 'noura@injab.test', password: 'a researcher password' };
+let t: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+  t = await startTestApp();
+  await t.app.store.staff.create({ email: RESEARCHER.email, passwordHash: await hashPassword(RESEARCHER.password), role: 'researcher', displayName: 'نورة', active: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+  if (t) {
+    await clearRedisPrefix(t.prefix);
+    removeDir(t.dataDir);
+  }
+});
+
+async function visitor(): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await page.goto(t.url);
+  return page;
+}
+
+async function visitorSays(page: Page, text: string): Promise<void> {
+  await page.fill('#input', text);
+  await page.keyboard.press('Enter');
+}
+
+async function console_(): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  await page.goto(`${t.url}/staff`);
+  expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+  await page.fill('#email', RESEARCHER.email);
+  await page.fill('#password', RESEARCHER.password);
+  await page.click('#signin');
+  await page.locator('#user-name', { hasText: 'نورة' }).waitFor({ timeout: 10_000 });
+  return page;
+}
+
+describe('the staff console', () => {
+  it('takes a conversation from the waiting list to resolved, with messages both ways', async () => {
+    const staff = await console_();
+    const chat = await visitor();
+    await visitorSays(chat, 'ابي اكلم موظف');
+    await chat.locator('.msg[data-role="bot"]', { hasText: 'الباحث الاجتماعي' }).first().waitFor({ timeout: 10_000 });
+
+    // It arrives in the waiting list without a reload.
+    const item = staff.locator('.handoff-item[data-status="waiting"]').first();
+    await item.waitFor({ timeout: 10_000 });
+    await item.click();
+    await staff.click('#claim');
+    await staff.fill('#reply-text', 'أهلًا، معك نورة من فريق البحث الاجتماعي');
+    await staff.click('#reply-send');
+    await chat.locator('.msg[data-role="bot"]', { hasText: 'معك نورة' }).waitFor({ timeout: 10_000 });
+
+    await visitorSays(chat, 'ابي اعرف وش المطلوب للتقديم');
+    await staff.locator('#transcript .msg[data-author="beneficiary"]', { hasText: 'وش المطلوب للتقديم' }).waitFor({ timeout: 10_000 });
+
+    await staff.click('#resolve');
+    const conversationId = (await t.app.store.handoffs.list({ status: 'resolved' }))[0]?.conversationId ?? '';
+    for (let i = 0; i < 50 && (await t.app.store.conversations.get(conversationId))?.status !== 'bot'; i += 1) await staff.waitForTimeout(100);
+    expect((await t.app.store.conversations.get(conversationId))?.status).toBe('bot');
+    await visitorSays(chat, 'كم مدة الرد على الطلب؟');
+    await chat.locator('.msg[data-role="bot"]', { hasText: 'أسبوعين' }).waitFor({ timeout: 10_000 });
+  }, 60_000);
+
+  it('changes a request\'s status, and the beneficiary hears of it in their chat', async () => {
+    const chat = await visitor();
+    await visitorSays(chat, 'السلام عليكم');
+    await chat.locator('.msg[data-role="bot"]').first().waitFor({ timeout: 10_000 });
+    const [conversation] = await t.app.store.conversations.list({ channel: 'webchat', limit: 1 });
+    const request = await t.app.store.supportRequests.create({
+      contactId: conversation?.contactId ?? 'contact',
+      conversationId: conversation?.id ?? null,
+      channel: 'webchat',
+      status: 'submitted',
+      answers: { applicant_name: 'خالد سعد الدوسري' },
+      declaration: { version: '2026-11-v1', at: new Date(), channel: 'webchat' },
+      applicantKeys: [],
+      submittedAt: new Date(),
+    });
+
+    const staff = await console_();
+    await staff.click('#tab-requests');
+    await staff.locator(`.request-item[data-id="${request.id}"]`).click();
+    await staff.locator('#answers', { hasText: 'خالد سعد الدوسري' }).waitFor({ timeout: 10_000 });
+    await staff.selectOption('#status-select', 'under_review');
+    await staff.click('#status-save');
+    await chat.locator('.msg[data-role="bot"]', { hasText: request.reference }).waitFor({ timeout: 10_000 });
+    expect(await chat.locator('.msg[data-role="bot"]', { hasText: request.reference }).innerText()).toContain('قيد الدراسة');
+  }, 60_000);
+});
