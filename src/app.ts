@@ -66,6 +66,8 @@ export type App = {
   readonly runner: TurnRunner;
   /** Null when an answerer was given instead, or for a worker (which answers nobody). */
   readonly knowledge: KnowledgeBase | null;
+  /** Live events for the staff console (shared by all processes through Redis). */
+  readonly events: StaffEvents;
   readonly outbound: Queue;
   readonly http: FastifyInstance | null;
   /** Starts listening (web) and working (worker); resolves with the base URL when there is one. */
@@ -169,7 +171,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     let worker: Worker | null = null;
     if (role === 'all' || role === 'worker') {
       const workerRedis = await connect(openRedis(endpoint.url), closers, 'worker redis');
-      worker = createOutboundWorker({ connection: workerRedis, prefix: bullPrefix, runner, i18n, logger });
+      worker = createOutboundWorker({
+        connection: workerRedis,
+        prefix: bullPrefix,
+        runner,
+        i18n,
+        logger,
+        onGaveUp: ({ jobId, conversationId }) => staffEvents.publish({ type: 'outbound.failed', id: jobId, conversationId }),
+      });
       const started = worker;
       closers.push({ name: 'outbound worker', close: () => started.close() });
     }
@@ -198,6 +207,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       flows,
       runner,
       knowledge,
+      events: staffEvents,
       outbound,
       http,
       async start() {

@@ -39,13 +39,26 @@ export function createOutboundQueue(connection: ConnectionOptions, prefix: strin
 }
 
 /** Queues one outbound message; its job id comes from the idempotency key. */
-export async function enqueueOutbound(queue: Queue, payload: OutboundPayload, options: { delayMs?: number } = {}): Promise<Job> {
+export async function enqueueOutbound(queue: Queue, payload: OutboundPayload, options: { delayMs?: number; attempts?: number } = {}): Promise<Job> {
   const data = outboundPayload.parse(payload);
-  return queue.add('send', data, { ...OUTBOUND_JOB_OPTIONS, jobId: `out-${data.idempotencyKey}`, ...(options.delayMs ? { delay: options.delayMs } : {}) });
+  return queue.add('send', data, {
+    ...OUTBOUND_JOB_OPTIONS,
+    jobId: `out-${data.idempotencyKey}`,
+    ...(options.delayMs ? { delay: options.delayMs } : {}),
+    ...(options.attempts ? { attempts: options.attempts } : {}),
+  });
 }
 
 /** Sends queued messages through the conversation's own channel, in line with its turns. */
-export function createOutboundWorker(deps: { connection: ConnectionOptions; prefix: string; runner: TurnRunner; i18n: I18n; logger: Logger }): Worker {
+export function createOutboundWorker(deps: {
+  connection: ConnectionOptions;
+  prefix: string;
+  runner: TurnRunner;
+  i18n: I18n;
+  logger: Logger;
+  /** Called once a message has failed its last attempt (the staff console shows it). */
+  onGaveUp?: (failure: { jobId: string; conversationId: string }) => Promise<void>;
+}): Worker {
   const log = deps.logger.child({ queue: OUTBOUND_QUEUE });
   const worker = new Worker(
     OUTBOUND_QUEUE,
@@ -61,7 +74,14 @@ export function createOutboundWorker(deps: { connection: ConnectionOptions; pref
     // One at a time: a staff reply and the "resolved" notice after it must arrive in that order.
     { connection: deps.connection, prefix: deps.prefix, concurrency: 1 },
   );
-  worker.on('failed', (job, error) => log.warn({ event: 'outbound.failed', jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'outbound send failed'));
+  worker.on('failed', (job, error) => {
+    log.warn({ event: 'outbound.failed', jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'outbound send failed');
+    const gaveUp = job && job.attemptsMade >= (job.opts.attempts ?? 1);
+    const conversationId = (job?.data as { conversationId?: unknown } | undefined)?.conversationId;
+    if (gaveUp && typeof conversationId === 'string' && deps.onGaveUp) {
+      deps.onGaveUp({ jobId: String(job.id), conversationId }).catch((err: unknown) => log.error({ err, event: 'outbound.gave_up_notice_failed' }, 'could not report a failed send'));
+    }
+  });
   worker.on('error', (error) => log.error({ event: 'outbound.worker_error', err: error }, 'outbound worker error'));
   return worker;
 }

@@ -37,6 +37,20 @@ describe('the outbound queue', () => {
     expect(activities.filter((a) => a.text === payload.text)).toHaveLength(1);
   });
 
+  it('tells the staff console when a message could not be delivered after its last attempt', async () => {
+    const heard: string[] = [];
+    const stop = t().app.events.subscribe((event) => {
+      if (event.type === 'outbound.failed') heard.push(event.conversationId ?? '');
+    });
+    try {
+      await enqueueOutbound(t().app.outbound, { conversationId: 'no-such-conversation', idempotencyKey: `lost-${Date.now()}`, text: 'hello' }, { attempts: 1 });
+      for (let i = 0; i < 100 && heard.length === 0; i += 1) await sleep(50);
+      expect(heard).toEqual(['no-such-conversation']);
+    } finally {
+      stop();
+    }
+  });
+
   it('refuses a job id with a colon before it reaches Redis', async () => {
     await expect(enqueueOutbound(t().app.outbound, { conversationId: 'x', idempotencyKey: 'a:b', text: 'hi' })).rejects.toThrow();
   });
