@@ -9,6 +9,8 @@ export type Answer = {
   text: string;
   /** Set when the answer is drawn from a guide: the reply cites it. */
   source?: { guide: string; section?: string };
+  /** The reply offers a social researcher (a button), e.g. when the procedure is unclear. */
+  offerPerson?: boolean;
 };
 
 /** Close calls: up to three topics the question may mean, offered as "did you mean" buttons. */

@@ -392,6 +392,8 @@ function answerReplies(answer: Answer): Reply[] {
   const replies: Reply[] = [{ type: 'text', text: answer.text, channelData: { faq: { id: answer.id, score: answer.score } } }];
   const source = answer.source;
   if (source) replies.push(source.section ? say('knowledge.source_section', { guide: source.guide, section: source.section }) : say('knowledge.source', { guide: source.guide }));
+  // Policy step 3: when the procedure is unclear, the social researcher is one tap away.
+  if (answer.offerPerson) replies.push({ type: 'suggest', key: 'knowledge.offer_person', options: [], offers: ['offers.human'], channelData: {} });
   return replies;
 }
 

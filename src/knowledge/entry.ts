@@ -19,6 +19,8 @@ export type KnowledgeEntry = {
    * institutions): matched only to decline honestly with a fitting explanation, never as an answer.
    */
   decline?: boolean;
+  /** The answer comes with a "talk to a staff member" button. */
+  offerPerson?: boolean;
   /** Where it was read from, for messages to staff. */
   file: string;
 };
@@ -39,6 +41,8 @@ export const faqFileSchema = z
             answer: text.max(1500, { message: 'an answer is at most 1500 characters' }),
             source: z.object({ guide: text, section: text.optional() }).strict(),
             decline: z.boolean().optional(),
+            /** The answer comes with a "talk to a staff member" button (unclear procedures, asking for a person). */
+            offerPerson: z.boolean().optional(),
           })
           .strict(),
       )

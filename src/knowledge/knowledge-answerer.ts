@@ -59,6 +59,7 @@ function answerOf(topic: Topic, score: number, locale: Locale): AnswerResult {
     score: round(score),
     text: entry.answer,
     ...(entry.origin === 'guide' ? { source: entry.source } : {}),
+    ...(entry.offerPerson ? { offerPerson: true } : {}),
   };
 }
 

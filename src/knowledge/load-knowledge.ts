@@ -32,8 +32,17 @@ export function loadKnowledge(sources: KnowledgeSources): KnowledgeContent {
     for (const file of listFiles(path.join(sources.builtinDir, locale), /\.ya?ml$/)) {
       const parsed = readYaml(file, faqFileSchema, problems);
       for (const e of parsed?.entries ?? []) {
-        const { decline, ...rest } = e;
-        entries.push({ ...rest, keywords: e.keywords ?? [], locale, origin: 'faq', file, source: withoutUndefined(e.source), ...(decline ? { decline } : {}) });
+        const { decline, offerPerson, ...rest } = e;
+        entries.push({
+          ...rest,
+          keywords: e.keywords ?? [],
+          locale,
+          origin: 'faq',
+          file,
+          source: withoutUndefined(e.source),
+          ...(decline ? { decline } : {}),
+          ...(offerPerson ? { offerPerson } : {}),
+        });
       }
     }
   }

@@ -52,6 +52,14 @@ describe('asking the bot', () => {
     expect(replies.at(-1)?.channelData).toMatchObject({ faq: null, declined: 'medical_advice' });
   });
 
+  it('offers a social researcher with the answer when the procedure is unclear, and one tap hands over', async () => {
+    const dl = await start();
+    const replies = await dl.say('الاجراءات مو واضحه لي ابي احد يشرحها');
+    expect(replies.at(-1)?.channelData).toMatchObject({ faq: { id: 'social_researcher' } });
+    expect(buttons(replies)).toContain('التحدث مع موظف');
+    expect(allText(await dl.say('التحدث مع موظف'))).toContain('تم تحويل محادثتك');
+  });
+
   it('answers a question asked in the middle of the application, then asks the same question again', async () => {
     const dl = await start();
     await dl.say('ابي اقدم طلب دعم');
