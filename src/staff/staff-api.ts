@@ -8,6 +8,7 @@ import { requestRoutes } from './request-routes.js';
 import { handoffRoutes } from './handoff-routes.js';
 import { eventsRoute } from './events-route.js';
 import { adminRoutes } from './admin-routes.js';
+import { assignRoute } from './assign-route.js';
 import { openApiRoute } from './openapi.js';
 
 export type StaffApiDependencies = StaffAuthDependencies & {
@@ -41,6 +42,7 @@ export async function staffApi(app: FastifyInstance, deps: StaffApiDependencies)
   await requestRoutes(app, deps);
   await handoffRoutes(app, deps);
   await eventsRoute(app, deps);
+  await assignRoute(app, deps);
   await adminRoutes(app, deps);
   await openApiRoute(app);
 }
