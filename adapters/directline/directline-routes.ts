@@ -101,7 +101,9 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
     const messages = await store.messages.list(conversation.id, { afterSeq: after, limit: 200 });
     const contiguous = untilGap(messages, after);
     const last = contiguous.at(-1)?.seq ?? after;
-    return { activities: contiguous.map((m) => m.activity), watermark: String(last) };
+    // Staff notes stay out of the visitor's chat; the watermark still moves past them.
+    const visible = contiguous.filter((m) => !isPrivate(m.activity));
+    return { activities: visible.map((m) => m.activity), watermark: String(last) };
   });
 
   app.post<{ Params: { id: string }; Querystring: { userId?: string } }>('/v3/directline/conversations/:id/upload', async (request, reply) => {
@@ -157,6 +159,12 @@ function untilGap<T extends { seq: number; createdAt: Date }>(messages: T[], aft
     expected = m.seq + 1;
   }
   return out;
+}
+
+/** A staff member's private note (`channelData.private`), kept for colleagues only. */
+function isPrivate(activity: Record<string, unknown>): boolean {
+  const channelData = activity['channelData'];
+  return typeof channelData === 'object' && channelData !== null && (channelData as { private?: unknown }).private === true;
 }
 
 function tokenFrom(request: FastifyRequest): string {

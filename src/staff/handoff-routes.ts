@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { enqueueOutbound } from '../queues/outbound-queue.js';
 import type { HandoffRecord, MessageRecord, StaffUserRecord } from '../store/types.js';
+import { requestSummary } from './request-routes.js';
 import type { StaffApiDependencies } from './staff-api.js';
 import { badRequest, forbidden, notFound, StaffApiError } from './staff-api-error.js';
 import { parseBody, requireStaff } from './staff-auth.js';
@@ -31,6 +32,9 @@ const messageBody = z
       .optional(),
   })
   .strict();
+
+/** A private note: kept in the transcript for colleagues, never sent to the beneficiary. */
+export const noteBody = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
 
 const noBody = z.object({}).strict();
 
@@ -65,9 +69,24 @@ export async function handoffRoutes(app: FastifyInstance, deps: StaffApiDependen
 
   app.get<{ Params: { id: string } }>('/staff/api/handoffs/:id', guard, async (request) => {
     const handoff = await load(deps, request.params.id);
-    const messages = await store.messages.list(handoff.conversationId);
+    const [messages, requests] = await Promise.all([store.messages.list(handoff.conversationId), requestsOf(deps, handoff)]);
     await audit(deps, request, 'handoff.viewed', handoff, {});
-    return { ...(await viewer(deps)(handoff)), messages: messages.map(transcriptEntry) };
+    return { ...(await viewer(deps)(handoff)), messages: messages.map(transcriptEntry), requests };
+  });
+
+  // Any colleague may leave a note, in any state of the conversation: it is for the team only.
+  app.post<{ Params: { id: string } }>('/staff/api/handoffs/:id/notes', guard, async (request, reply) => {
+    const body = parseBody(noteBody, request.body);
+    const staff = request.staff as StaffUserRecord;
+    const handoff = await load(deps, request.params.id);
+    const { message } = await store.messages.append(handoff.conversationId, {
+      direction: 'activity',
+      author: { kind: 'staff', staffId: staff.id },
+      activity: { type: 'message', id: crypto.randomUUID(), timestamp: new Date().toISOString(), text: body.text, channelData: { private: true } },
+    });
+    await audit(deps, request, 'handoff.note_added', handoff, { seq: message.seq });
+    await deps.events.publish({ type: 'handoff.message', id: handoff.id, conversationId: handoff.conversationId });
+    return reply.code(201).send({ seq: message.seq });
   });
 
   app.post<{ Params: { id: string } }>('/staff/api/handoffs/:id/claim', guard, async (request) => {
@@ -217,13 +236,31 @@ function memo<T>(get: (id: string) => Promise<T>): (id: string) => Promise<T> {
   };
 }
 
-/** One transcript line: who wrote what, with the files sent (fetched separately by `fileId`). */
+/** Whether a transcript message is a staff note that the beneficiary never sees. */
+function isPrivateNote(m: Pick<MessageRecord, 'activity'>): boolean {
+  const channelData = m.activity['channelData'] as { private?: unknown } | null | undefined;
+  return typeof channelData === 'object' && channelData !== null && channelData.private === true;
+}
+
+/**
+ * The support requests of the conversation's contact (drafts left out), newest first, as the
+ * conversation view lists them; the Requests tab has the rest.
+ */
+async function requestsOf(deps: StaffApiDependencies, handoff: HandoffRecord) {
+  const contactId = handoff.contactId ?? (await deps.store.conversations.get(handoff.conversationId))?.contactId ?? null;
+  if (!contactId) return [];
+  const found = await deps.store.supportRequests.list({ contactId, limit: 50 });
+  return found.filter((r) => r.status !== 'draft').map(requestSummary);
+}
+
+/** One transcript line: who wrote what, with the files sent (fetched separately by `fileId`); `private` for a note. */
 function transcriptEntry(m: MessageRecord) {
   const { text, attachments } = m.activity as { text?: unknown; attachments?: unknown };
   return {
     seq: m.seq,
     direction: m.direction,
     author: m.author,
+    private: isPrivateNote(m),
     text: typeof text === 'string' ? text : null,
     attachments: Array.isArray(attachments) ? attachments.map(attachmentOf) : [],
     createdAt: m.createdAt,

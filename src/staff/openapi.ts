@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SUPPORT_REQUEST_STATUSES } from '../store/record-values.js';
 import { newStaffBody, staffPatchBody } from './admin-routes.js';
+import { noteBody } from './handoff-routes.js';
 
 type Operation = { method: 'get' | 'post' | 'patch' | 'delete'; path: string; summary: string; roles?: string; body?: z.ZodType; query?: Record<string, string> };
 
@@ -14,9 +15,11 @@ const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/staff/api/session', summary: 'Sign out' },
   { method: 'get', path: '/staff/api/me', summary: 'The signed-in staff member' },
   { method: 'get', path: '/staff/api/handoffs', summary: 'Conversations waiting for or with a person, oldest waiting first', query: { status: 'waiting | active | resolved', mine: 'true: assigned to me', ...page } },
-  { method: 'get', path: '/staff/api/handoffs/{id}', summary: 'One handoff with the whole transcript (audited)' },
+  { method: 'get', path: '/staff/api/handoffs/{id}', summary: 'One handoff with the whole transcript (private notes marked `private: true`) and the contact’s support requests (audited)' },
   { method: 'post', path: '/staff/api/handoffs/{id}/claim', summary: 'Take the conversation (officer/admin may take it over with force)', body: z.object({ force: z.boolean().optional() }) },
   { method: 'post', path: '/staff/api/handoffs/{id}/messages', summary: 'Reply to the beneficiary on their channel (queued, retried)', body: z.object({ text: z.string().min(1).max(4000) }) },
+  { method: 'post', path: '/staff/api/handoffs/{id}/notes', summary: 'Add a private note to the transcript for colleagues; never sent to the beneficiary (201)', body: noteBody },
+  { method: 'post', path: '/staff/api/handoffs/{id}/assign', summary: 'Give the conversation to a named colleague', roles: 'officer, admin', body: z.object({ staffId: z.string() }) },
   { method: 'post', path: '/staff/api/handoffs/{id}/release', summary: 'Give the conversation back to the bot; the beneficiary is told' },
   { method: 'post', path: '/staff/api/handoffs/{id}/resolve', summary: 'Resolve; the beneficiary is told and the bot answers again' },
   { method: 'get', path: '/staff/api/requests', summary: 'Support requests, newest first; `overdue` past two weeks without a decision', query: { status: SUPPORT_REQUEST_STATUSES.join(' | '), ...page } },

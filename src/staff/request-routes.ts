@@ -48,14 +48,14 @@ export async function requestRoutes(app: FastifyInstance, deps: StaffApiDependen
   app.get('/staff/api/requests', guard, async (request) => {
     const query = parseBody(listQuery, request.query);
     const items = await store.supportRequests.list({ ...(query.status ? { status: query.status } : {}), limit: query.limit, offset: query.offset });
-    return { items: items.filter((r) => r.status !== 'draft').map(summary), limit: query.limit, offset: query.offset };
+    return { items: items.filter((r) => r.status !== 'draft').map(requestSummary), limit: query.limit, offset: query.offset };
   });
 
   app.get<{ Params: { id: string } }>('/staff/api/requests/:id', guard, async (request) => {
     const found = await load(deps, request.params.id);
     await audit(deps, request, 'request.viewed', found.id, {});
     return {
-      ...summary(found),
+      ...requestSummary(found),
       answers: found.answers,
       declaration: found.declaration,
       documents: found.documents.map((d) => ({ kind: d.kind, fileId: d.fileId, name: d.name, contentType: d.contentType, size: d.size, receivedAt: d.receivedAt })),
@@ -93,11 +93,12 @@ export async function requestRoutes(app: FastifyInstance, deps: StaffApiDependen
         params: { reference: found.reference, status: body.status },
       });
     }
-    return summary(updated);
+    return requestSummary(updated);
   });
 }
 
-function summary(r: SupportRequestRecord) {
+/** A request as lists show it (the Requests tab, and a conversation's requests in the inbox). */
+export function requestSummary(r: SupportRequestRecord) {
   const checklist = checklistOf(r);
   const undecided = r.status === 'submitted' || r.status === 'under_review' || r.status === 'needs_documents';
   return {

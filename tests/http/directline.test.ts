@@ -61,6 +61,22 @@ describe('a Direct Line conversation', () => {
     expect(reconnect.status).toBe(200);
     expect(await reconnect.json()).toMatchObject({ conversationId: dl.conversationId });
   });
+
+  it('leaves a staff member\'s private note out of the stream while the watermark moves past it', async () => {
+    const dl = await DirectLineClient.start(t().url);
+    await dl.say('hello');
+    const { message } = await t().app.store.messages.append(dl.conversationId, {
+      direction: 'activity',
+      author: { kind: 'staff', staffId: 'staff-1' },
+      activity: { type: 'message', text: 'private: seen twice already', channelData: { private: true } },
+    });
+    const res = await dl.get(String(message.seq - 1));
+    expect(await res.json()).toEqual({ activities: [], watermark: String(message.seq) });
+    const next = await dl.say('2');
+    expect(next.length).toBeGreaterThan(0);
+    const all = await (await dl.get('0')).text();
+    expect(all).not.toContain('seen twice already');
+  });
 });
 
 describe('tokens', () => {

@@ -235,6 +235,70 @@ describe('a conversation handed to a person', () => {
     expect(audit.find((e) => e.action === 'handoff.released')?.details).toMatchObject({ outcome: 'back_to_bot' });
   });
 
+  it('keeps a private note in the staff transcript and never shows it to the visitor, even after later messages', async () => {
+    const [noura, sara] = [await researcher('Noura'), await researcher('Sara')];
+    const { dl, handoff } = await waitingVisitor();
+    await dl.read();
+    const watermarkBefore = dl.watermark;
+    const live = await openEvents(sara.cookie);
+    const note = 'ملاحظة للزملاء: المستفيدة سبق أن راجعت الفرع';
+    try {
+      // Any colleague may leave a note, even on a conversation that is not theirs.
+      const added = await api(`/staff/api/handoffs/${handoff.id}/notes`, sara.cookie, { method: 'POST', body: { text: note } });
+      expect(added.status).toBe(201);
+      await live.received('handoff.message', dl.conversationId);
+    } finally {
+      await live.close();
+    }
+    expect(await dl.read()).toEqual([]);
+    expect(Number(dl.watermark)).toBeGreaterThan(Number(watermarkBefore));
+
+    expect((await api(`/staff/api/handoffs/${handoff.id}/claim`, noura.cookie, { method: 'POST' })).status).toBe(200);
+    const reply = 'أهلًا، معك نورة';
+    await api(`/staff/api/handoffs/${handoff.id}/messages`, noura.cookie, { method: 'POST', body: { text: reply } });
+    await visitorSees(dl, reply);
+    await dl.say('شكرًا لك');
+
+    const { activities } = (await (await dl.get('0')).json()) as { activities: WireActivity[] };
+    expect(activities.map((a) => a.text)).toContain(reply);
+    expect(JSON.stringify(activities)).not.toContain(note);
+
+    const { messages } = (await (await api(`/staff/api/handoffs/${handoff.id}`, noura.cookie)).json()) as { messages: { text: string | null; private: boolean }[] };
+    expect(messages.find((m) => m.text === note)).toMatchObject({ direction: 'activity', author: { kind: 'staff', staffId: sara.id }, private: true });
+    expect(messages.find((m) => m.text === reply)).toMatchObject({ private: false });
+  });
+
+  it('refuses a note without text, too long, or with fields it does not know, with 400', async () => {
+    const noura = await researcher('Noura');
+    const { dl, handoff } = await waitingVisitor();
+    const path = `/staff/api/handoffs/${handoff.id}/notes`;
+    for (const body of [{}, { text: '   ' }, { text: 'x'.repeat(2001) }, { text: { $gt: '' } }, { text: 'ok', private: false }]) {
+      const res = await api(path, noura.cookie, { method: 'POST', body });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: 'BadArgument' } });
+    }
+    expect((await api(path, null, { method: 'POST', body: { text: 'hi' } })).status).toBe(401);
+    expect((await api('/staff/api/handoffs/no-such-id/notes', noura.cookie, { method: 'POST', body: { text: 'hi' } })).status).toBe(404);
+    const transcript = await t().app.store.messages.list(dl.conversationId);
+    expect(transcript.some((m) => m.direction === 'activity')).toBe(false);
+  });
+
+  it('shows the contact\'s support requests in the conversation, drafts left out', async () => {
+    const noura = await researcher('Noura');
+    const { dl, handoff } = await waitingVisitor();
+    const contactId = (await t().app.store.conversations.get(dl.conversationId))?.contactId;
+    if (!contactId) throw new Error('the conversation has no contact');
+    const base = { contactId, conversationId: dl.conversationId, channel: 'webchat', answers: {}, declaration: null, applicantKeys: [] };
+    const submitted = await t().app.store.supportRequests.create({ ...base, status: 'submitted', submittedAt: new Date(Date.now() - 20 * 24 * 3600 * 1000) });
+    await t().app.store.supportRequests.create({ ...base, status: 'draft', submittedAt: null });
+
+    const res = await api(`/staff/api/handoffs/${handoff.id}`, noura.cookie);
+    const { requests } = (await res.json()) as { requests: unknown[] };
+    expect(requests).toMatchObject([
+      { id: submitted.id, reference: submitted.reference, status: 'submitted', submittedAt: expect.any(String), documentsMissing: 4, overdue: true },
+    ]);
+  });
+
   it('answers 401 without a session', async () => {
     const { handoff } = await waitingVisitor();
     expect((await api('/staff/api/handoffs', null)).status).toBe(401);
@@ -266,10 +330,12 @@ describe('a conversation handed to a person', () => {
     await api(`/staff/api/handoffs/${handoff.id}`, noura.cookie);
     await api(`/staff/api/handoffs/${handoff.id}/claim`, noura.cookie, { method: 'POST' });
     await api(`/staff/api/handoffs/${handoff.id}/messages`, noura.cookie, { method: 'POST', body: { text: 'نص خاص لا يُحفظ في السجل' } });
+    await api(`/staff/api/handoffs/${handoff.id}/notes`, noura.cookie, { method: 'POST', body: { text: 'ملاحظة سرية لا تُحفظ في السجل' } });
     await api(`/staff/api/handoffs/${handoff.id}/resolve`, noura.cookie, { method: 'POST' });
     const audit = await t().app.store.audit.list({ subjectType: 'handoff', subjectId: handoff.id });
-    expect(audit.map((e) => e.action).sort()).toEqual(['handoff.claimed', 'handoff.replied', 'handoff.resolved', 'handoff.viewed']);
+    expect(audit.map((e) => e.action).sort()).toEqual(['handoff.claimed', 'handoff.note_added', 'handoff.replied', 'handoff.resolved', 'handoff.viewed']);
     expect(audit.every((e) => e.actor === `staff:${noura.id}`)).toBe(true);
     expect(JSON.stringify(audit)).not.toContain('نص خاص');
+    expect(JSON.stringify(audit)).not.toContain('ملاحظة سرية');
   });
 });

@@ -83,6 +83,53 @@ describe('the staff console', () => {
     await chat.locator('.msg[data-role="bot"]', { hasText: 'أسبوعين' }).waitFor({ timeout: 10_000 });
   }, 60_000);
 
+  it('keeps a private note in the console, out of the visitor\'s chat, and opens the beneficiary\'s request from the conversation', async () => {
+    const chat = await visitor();
+    await visitorSays(chat, 'ابي اكلم موظف');
+    await chat.locator('.msg[data-role="bot"]', { hasText: 'الباحث الاجتماعي' }).first().waitFor({ timeout: 10_000 });
+    const [conversation] = await t.app.store.conversations.list({ channel: 'webchat', limit: 1 });
+    const handoff = conversation ? await t.app.store.handoffs.findOpenByConversation(conversation.id) : null;
+    if (!conversation?.contactId || !handoff) throw new Error('the visitor has no open handoff');
+    const request = await t.app.store.supportRequests.create({
+      contactId: conversation.contactId,
+      conversationId: conversation.id,
+      channel: 'webchat',
+      status: 'needs_documents',
+      answers: { applicant_name: 'سعاد ناصر القحطاني' },
+      declaration: null,
+      applicantKeys: [],
+      submittedAt: new Date(),
+    });
+
+    const staff = await console_();
+    await staff.goto(`${t.url}/staff#inbox/${handoff.id}`);
+    await staff.locator('#conversation-title').waitFor({ timeout: 10_000 });
+    const listed = staff.locator(`#conversation-requests .conversation-request[data-id="${request.id}"]`);
+    await listed.waitFor({ timeout: 10_000 });
+    expect(await listed.innerText()).toContain(request.reference);
+    expect(await listed.innerText()).toContain('بانتظار مستندات');
+
+    const note = 'ملاحظة للفريق: تواصلت معنا سابقًا بخصوص التقارير الطبية';
+    await staff.check('#reply-note');
+    await staff.fill('#reply-text', note);
+    await staff.click('#reply-send');
+    const shown = staff.locator('#transcript .msg[data-author="staff"][data-private="true"]', { hasText: 'التقارير الطبية' });
+    await shown.waitFor({ timeout: 10_000 });
+    expect(await shown.innerText()).toContain('ملاحظة خاصة');
+
+    // A reply after the note reaches the chat; the note never does.
+    await staff.uncheck('#reply-note');
+    await staff.fill('#reply-text', 'أهلًا، معك نورة');
+    await staff.click('#reply-send');
+    await chat.locator('.msg[data-role="bot"]', { hasText: 'معك نورة' }).waitFor({ timeout: 10_000 });
+    expect(await chat.locator('.msg', { hasText: 'التقارير الطبية' }).count()).toBe(0);
+    expect(await chat.locator('body').innerText()).not.toContain('ملاحظة للفريق');
+
+    await listed.click();
+    await staff.locator('#answers', { hasText: 'سعاد ناصر القحطاني' }).waitFor({ timeout: 10_000 });
+    expect(await staff.getAttribute('#tab-requests', 'aria-selected')).toBe('true');
+  }, 60_000);
+
   it('changes a request\'s status, and the beneficiary hears of it in their chat', async () => {
     const chat = await visitor();
     await visitorSays(chat, 'السلام عليكم');

@@ -288,7 +288,26 @@
   }
 
   // ---------------------------------------------------------------- session
+  /**
+   * Controls the page's markup does not carry yet: the private-note toggle beside the reply box and
+   * the beneficiary's requests in the conversation view. Built once, before the strings are applied.
+   */
+  function buildConversationExtras() {
+    if (!$('reply-note')) {
+      const toggle = el('label', { class: 'note-toggle', for: 'reply-note', 'data-i18n-attr': 'title:noteToggleHint' },
+        el('input', { type: 'checkbox', id: 'reply-note' }),
+        el('span', { 'data-i18n': 'noteToggle' }));
+      $('reply-send').before(toggle);
+    }
+    if (!$('conversation-requests')) {
+      $('conversation-note').after(el('nav', { id: 'conversation-requests', class: 'conversation-requests', hidden: true, 'aria-labelledby': 'conversation-requests-title' },
+        el('span', { id: 'conversation-requests-title', class: 'conversation-requests-title', 'data-i18n': 'conversationRequests' }),
+        el('ul', { id: 'conversation-request-list', class: 'conversation-request-list' })));
+    }
+  }
+
   async function boot() {
+    buildConversationExtras();
     applyStaticI18n();
     bind();
     try {
@@ -401,6 +420,8 @@
     $('request-list').replaceChildren();
     $('transcript').replaceChildren();
     $('reply-text').value = '';
+    $('reply-note').checked = false;
+    $('conversation-requests').hidden = true;
     $('conversation').hidden = true;
     $('request-detail').hidden = true;
     hideToast();
@@ -583,6 +604,8 @@
   function openConversation(id) {
     state.conv = { id, data: null, fetchedAt: 0, seq: state.conv.seq + 1, pending: [], replyId: null, replyText: '' };
     $('reply-text').value = '';
+    $('reply-note').checked = false;
+    $('conversation-requests').hidden = true;
     $('transcript').replaceChildren(el('p', { class: 'placeholder', text: t('loading') }));
     $('conversation').hidden = false;
     $('conversation-empty').hidden = true;
@@ -677,11 +700,51 @@
 
     const form = $('reply-form');
     form.hidden = h.status === 'resolved';
-    $('reply-text').disabled = !p.reply;
-    $('reply-send').disabled = !p.reply;
+    renderComposer();
     renderCanned();
 
+    renderConversationRequests(h);
     renderTranscript(h);
+  }
+
+  /** Any colleague may leave a private note; a reply needs the conversation (see `permissions`). */
+  function noteMode() {
+    return $('reply-note').checked;
+  }
+
+  /** The reply box as a reply to the beneficiary, or as a private note for colleagues. */
+  function renderComposer() {
+    const h = state.conv.data;
+    const note = noteMode();
+    const enabled = !!h && (note || permissions(h).reply);
+    const box = $('reply-text');
+    $('reply-form').dataset.mode = note ? 'note' : 'reply';
+    box.disabled = !enabled;
+    box.maxLength = note ? 2000 : 4000;
+    box.placeholder = t(note ? 'notePlaceholder' : 'replyPlaceholder');
+    const send = $('reply-send');
+    send.disabled = !enabled || sending;
+    send.textContent = t(note ? 'saveNote' : 'send');
+    $('reply-note').disabled = !h;
+  }
+
+  /** The beneficiary's support requests; each opens in the Requests tab. */
+  function renderConversationRequests(h) {
+    const requests = Array.isArray(h.requests) ? h.requests : [];
+    $('conversation-requests').hidden = requests.length === 0;
+    $('conversation-request-list').replaceChildren(...requests.map((r) => {
+      const missing = Number(r.documentsMissing) || 0;
+      return el('li', null, el('button', {
+        type: 'button',
+        class: 'conversation-request' + (r.overdue ? ' is-overdue' : ''),
+        dataset: { id: r.id, status: r.status },
+        title: t('openRequest', { reference: ltr(r.reference) }),
+      },
+      el('span', { class: 'reference', dir: 'ltr', text: r.reference }),
+      el('span', { class: 'status-badge', dataset: { status: r.status }, text: label('requestStatus', r.status) }),
+      r.overdue ? el('span', { class: 'badge overdue', title: t('overdueHint'), text: t('overdue') }) : null,
+      missing ? el('span', { class: 'docs missing', text: t('missingDocs', { count: fmtNum(missing) }) }) : null));
+    }));
   }
 
   function renderTranscript(h) {
@@ -693,7 +756,7 @@
     // Replies the API accepted show until the transcript has them.
     const lastSeq = messages.reduce((max, m) => Math.max(max, Number(m.seq) || 0), 0);
     state.conv.pending = state.conv.pending.filter(
-      (p) => !messages.some((m) => m.author && m.author.kind === 'staff' && Number(m.seq) > p.afterSeq && String(m.text || '').trim() === p.text.trim()),
+      (p) => !messages.some((m) => m.author && m.author.kind === 'staff' && !m.private && Number(m.seq) > p.afterSeq && String(m.text || '').trim() === p.text.trim()),
     );
 
     const rendered = new Set([...box.querySelectorAll('.msg[data-seq]')].map((n) => n.dataset.seq));
@@ -725,9 +788,10 @@
 
   function messageNode(m, h) {
     const kind = m.author && ['beneficiary', 'bot', 'staff', 'system'].includes(m.author.kind) ? m.author.kind : m.direction === 'incoming' ? 'beneficiary' : 'system';
-    const node = el('div', { class: 'msg', dataset: { author: kind, seq: String(m.seq), direction: m.direction || '' } },
+    const node = el('div', { class: 'msg', dataset: { author: kind, seq: String(m.seq), direction: m.direction || '', ...(m.private === true ? { private: 'true' } : {}) } },
       el('div', { class: 'msg-head' },
         el('span', { class: 'msg-who', dir: 'auto', text: authorLabel(m, h) }),
+        m.private === true ? el('span', { class: 'msg-private', text: t('privateNote') }) : null,
         el('time', { class: 'msg-time', datetime: m.createdAt || null, title: fmtDateTime(m.createdAt), text: shortTime(m.createdAt) })));
     if (m.text) node.append(el('div', { class: 'msg-text', dir: 'auto', text: m.text }));
     const files = Array.isArray(m.attachments) ? m.attachments : [];
@@ -782,6 +846,7 @@
   let sending = false;
   async function sendReply(event) {
     if (event) event.preventDefault();
+    if (noteMode()) return saveNote();
     const h = state.conv.data;
     const box = $('reply-text');
     const text = box.value.trim();
@@ -812,7 +877,33 @@
       if (state.conv.id === id) loadConversation();
     } finally {
       sending = false;
-      if (state.conv.data) $('reply-send').disabled = !permissions(state.conv.data).reply;
+      renderComposer();
+      box.focus();
+    }
+  }
+
+  /** Saves the reply box as a private note: in the transcript for colleagues, never sent. */
+  async function saveNote() {
+    const h = state.conv.data;
+    const box = $('reply-text');
+    const text = box.value.trim();
+    if (!h || sending || box.disabled) return;
+    if (!text) { toast(t('emptyNote'), 'error'); box.focus(); return; }
+    const id = h.id;
+    sending = true;
+    $('reply-send').disabled = true;
+    try {
+      await api(`/handoffs/${encodeURIComponent(id)}/notes`, { method: 'POST', body: { text } });
+      if (state.conv.id !== id) return;
+      if (box.value.trim() === text) box.value = '';
+      toast(t('noteSaved'), 'info');
+      await loadConversation();
+      $('transcript').scrollTop = $('transcript').scrollHeight;
+    } catch (error) {
+      showError(error);
+    } finally {
+      sending = false;
+      renderComposer();
       box.focus();
     }
   }
@@ -1302,6 +1393,11 @@
     $('release').addEventListener('click', () => handoffAction('release'));
     $('resolve').addEventListener('click', () => handoffAction('resolve'));
     $('reply-form').addEventListener('submit', sendReply);
+    $('reply-note').addEventListener('change', () => { renderComposer(); $('reply-text').focus(); });
+    $('conversation-request-list').addEventListener('click', (event) => {
+      const b = event.target.closest('.conversation-request[data-id]');
+      if (b) navigate(`#requests/${encodeURIComponent(b.dataset.id)}`);
+    });
     $('reply-text').addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
         event.preventDefault();
