@@ -60,6 +60,8 @@ export async function requestRoutes(app: FastifyInstance, deps: StaffApiDependen
       declaration: found.declaration,
       documents: found.documents.map((d) => ({ kind: d.kind, fileId: d.fileId, name: d.name, contentType: d.contentType, size: d.size, receivedAt: d.receivedAt })),
       statusNote: found.statusNote,
+      /** Where the status may go next: the console offers exactly these. */
+      nextStatuses: NEXT[found.status],
     };
   });
 

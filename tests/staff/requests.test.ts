@@ -69,6 +69,7 @@ describe('support requests for staff', () => {
     const cookie = await researcherCookie();
     const body = (await (await api(`/staff/api/requests/${request.id}`, cookie)).json()) as Record<string, unknown>;
     expect(body).toMatchObject({ reference: request.reference, overdue: false, answers: { applicant_name: 'خالد سعد الدوسري' }, declaration: { version: '2026-11-v1' } });
+    expect(body.nextStatuses).toEqual(['under_review', 'needs_documents', 'accepted', 'rejected']);
     const audit = await t().app.store.audit.list({ subjectType: 'support_request', subjectId: request.id });
     expect(audit.map((e) => e.action)).toContain('request.viewed');
   });

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/staff/password.js';
 import { clearRedisPrefix, removeDir, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -10,19 +10,14 @@ import { clearRedisPrefix, removeDir, startTestApp, type TestApp } from '../help
  * answers; the researcher sees the answer and resolves; the bot is back. Then a request's status
  * changed in the console reaches the beneficiary's chat.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const RESEARCHER = { email: 'noura@injab.test', password: 'a researcher password' };
 let t: TestApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
   t = await startTestApp();
   await t.app.store.staff.create({ email: RESEARCHER.email, passwordHash: await hashPassword(RESEARCHER.password), role: 'researcher', displayName: 'نورة', active: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

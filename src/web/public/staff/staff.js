@@ -16,17 +16,6 @@
   const LONG_WAIT_S = 10 * 60;
   const AUDIT_PAGE = 50;
 
-  /** Where a request's status may go next — the same rule the API enforces. */
-  const NEXT_STATUS = {
-    draft: [],
-    submitted: ['under_review', 'needs_documents', 'accepted', 'rejected'],
-    under_review: ['needs_documents', 'accepted', 'rejected'],
-    needs_documents: ['under_review', 'accepted', 'rejected'],
-    accepted: ['completed'],
-    rejected: [],
-    completed: [],
-    withdrawn: [],
-  };
   const REQUEST_STATUSES = ['submitted', 'under_review', 'needs_documents', 'accepted', 'rejected', 'completed', 'withdrawn'];
   const REQUIRED_DOCUMENTS = ['id_copies', 'marriage_contract', 'medical_reports', 'income_proof'];
   const ROLES = ['researcher', 'officer', 'admin'];
@@ -1084,7 +1073,7 @@
   }
 
   function renderStatusChanger(r) {
-    const next = NEXT_STATUS[r.status] || [];
+    const next = Array.isArray(r.nextStatuses) ? r.nextStatuses : []; // the API's own rule
     const select = $('status-select');
     const previous = select.value;
     select.replaceChildren(...next.map((s) => el('option', { value: s, text: label('requestStatus', s) })));
