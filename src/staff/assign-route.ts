@@ -19,7 +19,8 @@ export async function assignRoute(app: FastifyInstance, deps: StaffApiDependenci
     if (handoff.status === 'resolved') throw new StaffApiError(409, 'HandoffResolved', 'This conversation is closed.');
     const colleague = await deps.store.staff.get(staffId);
     if (!colleague || !colleague.active) throw new StaffApiError(400, 'BadArgument', 'staffId: no active staff account with this id.');
-    const assigned = await deps.store.handoffs.update(handoff.id, { status: 'active', assigneeId: colleague.id, claimedAt: handoff.claimedAt ?? new Date() });
+    const assigned = await deps.store.handoffs.claim(handoff.id, colleague.id, handoff.assigneeId);
+    if (!assigned) throw new StaffApiError(409, 'AlreadyClaimed', 'The conversation changed hands a moment ago; refresh and try again.');
     await deps.store.conversations.update(handoff.conversationId, { status: 'human' });
     await deps.store.audit.record({
       actor: `staff:${(request.staff as StaffUserRecord).id}`,

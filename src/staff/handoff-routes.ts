@@ -137,8 +137,9 @@ async function claim(deps: StaffApiDependencies, request: FastifyRequest, handof
     if (!force) throw new StaffApiError(409, 'AlreadyClaimed', 'A colleague has this conversation already (an officer or admin may take it over with {"force": true}).');
     if (!canOverride(staff)) throw forbidden("take over a colleague's conversation (officer or admin only)");
   }
-  // A takeover keeps the first claim time: the beneficiary's wait ended then.
-  const claimed = await deps.store.handoffs.update(handoff.id, { status: 'active', assigneeId: staff.id, claimedAt: handoff.claimedAt ?? new Date() });
+  // Atomic: of two people claiming at once, one wins. A takeover keeps the first claim time.
+  const claimed = await deps.store.handoffs.claim(handoff.id, staff.id, handoff.assigneeId);
+  if (!claimed) throw new StaffApiError(409, 'AlreadyClaimed', 'A colleague took this conversation a moment ago; refresh to see who.');
   await deps.store.conversations.update(handoff.conversationId, { status: 'human' });
   await audit(deps, request, 'handoff.claimed', handoff, previous === null ? {} : { previousAssigneeId: previous, takenOver: true });
   await deps.events.publish({ type: 'handoff.claimed', id: handoff.id, conversationId: handoff.conversationId });

@@ -265,6 +265,12 @@ export interface HandoffRepository {
   findOpenByConversation(conversationId: string): Promise<HandoffRecord | null>;
   /** Oldest first (the queue order). */
   list(filter: { status?: HandoffStatus; assigneeId?: string } & Page): Promise<HandoffRecord[]>;
+  /**
+   * Makes `assigneeId` the handoff's person in one atomic step, only if it is still open and its
+   * assignee is still `expectedAssigneeId` (null: nobody yet). Two people claiming at once: one wins,
+   * the other gets null. The first claim time is kept.
+   */
+  claim(id: string, assigneeId: string, expectedAssigneeId: string | null): Promise<HandoffRecord | null>;
 }
 
 export interface SurveyRepository {

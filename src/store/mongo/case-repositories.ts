@@ -52,6 +52,17 @@ export function createHandoffRepository({ models, cipher }: MongoContext): Hando
     create: (input) => insertRecord(Handoff, handoffMapping, cipher, newHandoff(input)),
     get: (id) => findById(Handoff, handoffMapping, cipher, id),
     update: (id, patch) => patchById(Handoff, handoffMapping, cipher, id, patch),
+    async claim(id, assigneeId, expectedAssigneeId) {
+      const now = new Date();
+      const doc = await Handoff.findOneAndUpdate(
+        { _id: id, status: { $ne: 'resolved' }, assigneeId: expectedAssigneeId },
+        [{ $set: { status: 'active', assigneeId, claimedAt: { $ifNull: ['$claimedAt', now] } } }],
+        { new: true, updatePipeline: true },
+      )
+        .lean<HandoffDoc>()
+        .exec();
+      return doc ? handoffMapping.fromDoc(doc, cipher) : null;
+    },
     async findOpenByConversation(conversationId) {
       const doc = await Handoff.findOne({ conversationId, status: { $in: [...OPEN_HANDOFF_STATUSES] } })
         .sort({ createdAt: -1, _id: -1 })

@@ -63,6 +63,12 @@ export function createHandoffRepository(ctx: SqliteContext): HandoffRepository {
       const row = asRow(ctx.stmt(sql).get(conversationId, ...OPEN_HANDOFF_STATUSES));
       return row ? handoffs.fromRow(row, ctx) : null;
     },
+    async claim(id, assigneeId, expectedAssigneeId) {
+      const sql = `UPDATE handoffs SET status = 'active', assignee_id = ?, claimed_at = COALESCE(claimed_at, ?)
+                   WHERE id = ? AND status <> 'resolved' AND assignee_id IS ?`;
+      const changed = ctx.stmt(sql).run(assigneeId, dbDate(new Date()), id, expectedAssigneeId).changes;
+      return changed === 1 ? getRecord(ctx, handoffs, id) : null;
+    },
     async list(filter) {
       const where = whereClause([
         ['status = ?', filter.status],

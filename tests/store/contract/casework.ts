@@ -10,6 +10,26 @@ export function handoffContract(store: CurrentStore): void {
       expect(await store().handoffs.get(created.id)).toEqual(created);
     });
 
+    it('lets exactly one of two people claim a waiting handoff at the same time', async () => {
+      const conversation = await someConversation(store());
+      const created = await store().handoffs.create({ conversationId: conversation.id, contactId: null, reason: 'asked_for_person' });
+      const [a, b] = await Promise.all([store().handoffs.claim(created.id, 'staff-a', null), store().handoffs.claim(created.id, 'staff-b', null)]);
+      expect([a, b].filter((r) => r !== null)).toHaveLength(1);
+      const winner = (a ?? b)?.assigneeId;
+      expect(await store().handoffs.get(created.id)).toMatchObject({ status: 'active', assigneeId: winner, claimedAt: expect.any(Date) });
+    });
+
+    it('takes a handoff over only from the assignee expected, keeping the first claim time, and never a resolved one', async () => {
+      const conversation = await someConversation(store());
+      const created = await store().handoffs.create({ conversationId: conversation.id, contactId: null, reason: 'asked_for_person' });
+      const first = await store().handoffs.claim(created.id, 'staff-a', null);
+      expect(await store().handoffs.claim(created.id, 'staff-c', 'staff-b')).toBeNull();
+      const taken = await store().handoffs.claim(created.id, 'staff-c', 'staff-a');
+      expect(taken).toMatchObject({ assigneeId: 'staff-c', claimedAt: first?.claimedAt });
+      await store().handoffs.update(created.id, { status: 'resolved', resolvedAt: new Date() });
+      expect(await store().handoffs.claim(created.id, 'staff-d', 'staff-c')).toBeNull();
+    });
+
     it('finds the open handoff of a conversation until it is resolved', async () => {
       const conversation = await someConversation(store());
       const created = await store().handoffs.create({ conversationId: conversation.id, contactId: 'contact-1', reason: 'fallback' });
