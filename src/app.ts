@@ -11,6 +11,7 @@ import { ConversationBot } from './bot/conversation-bot.js';
 import type { ServiceRegistry } from './bot/services.js';
 import { createRequestServices } from './requests/request-services.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
+import { createChannels } from './channels/create-channels.js';
 import { staffApi } from './staff/staff-api.js';
 import { ensureFirstAdmin } from './staff/staff-auth.js';
 import { StaffEvents } from './staff/staff-events.js';
@@ -164,6 +165,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const webchat = new DirectLineAdapter();
     runner.register(webchat);
     for (const adapter of overrides.adapters ?? []) runner.register(adapter);
+    const channels = role === 'cli' ? [] : createChannels({ config, store, runner, logger });
+    for (const channel of channels) runner.register(channel.adapter);
 
     const outbound = createOutboundQueue(queueRedis, bullPrefix);
     closers.push({ name: 'outbound queue', close: () => outbound.close() });
@@ -192,7 +195,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         publicDir: path.join(root, 'src', 'web', 'public'),
         trustProxy: config.trustProxy,
         readiness: { store: () => store.ping(), redis: () => redis.ping() },
-        plugins: [(app) => directLineRoutes(app, { store, runner, adapter: webchat }), (app) => staffApi(app, { store, sessions: staffSessions, events: staffEvents, outbound, i18n })],
+        plugins: [
+          (app) => directLineRoutes(app, { store, runner, adapter: webchat }),
+          (app) => staffApi(app, { store, sessions: staffSessions, events: staffEvents, outbound, i18n }),
+          ...channels.flatMap((channel) => (channel.routes ? [channel.routes] : [])),
+        ],
       });
       const server = http;
       // Registered last, so it closes first: stop accepting and let turns in flight finish.
@@ -213,6 +220,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       async start() {
         if (!http) return null;
         const address = await http.listen({ port: config.port, host: config.host });
+        // Channels that fetch their own updates (Telegram polling) start once the web side is up.
+        for (const channel of channels) {
+          await channel.start();
+          closers.push({ name: `channel ${channel.adapter.channel}`, close: () => channel.stop() });
+        }
         return address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
       },
       stop: closeAll,

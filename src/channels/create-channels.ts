@@ -1,0 +1,8 @@
+import type { ChannelDependencies, ChannelFactory, ChannelModule } from './channel-module.js';
+
+/** The platform channels the bot knows; each returns null unless its configuration is set. */
+const FACTORIES: ChannelFactory[] = [];
+
+export function createChannels(deps: ChannelDependencies): ChannelModule[] {
+  return FACTORIES.map((factory) => factory(deps)).filter((module): module is ChannelModule => module !== null);
+}
