@@ -165,7 +165,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const webchat = new DirectLineAdapter();
     runner.register(webchat);
     for (const adapter of overrides.adapters ?? []) runner.register(adapter);
-    const channels = role === 'cli' ? [] : createChannels({ config, store, runner, logger });
+    const channels = role === 'cli' ? [] : createChannels({ config, store, runner, logger, i18n });
     for (const channel of channels) runner.register(channel.adapter);
 
     const outbound = createOutboundQueue(queueRedis, bullPrefix);

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
+import type { I18n } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/types.js';
 import type { TurnRunner } from '../turn/turn-runner.js';
 import type { ChannelAdapter } from './channel-adapter.js';
 
 /** What a channel module gets from the composition root. */
-export type ChannelDependencies = { config: Config; store: Store; runner: TurnRunner; logger: Logger };
+export type ChannelDependencies = { config: Config; store: Store; runner: TurnRunner; logger: Logger; i18n: I18n };
 
 /**
  * A messaging platform plugged into the bot: its adapter (registered with the turn runner), HTTP

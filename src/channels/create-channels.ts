@@ -1,7 +1,9 @@
+import { createTelegramChannel } from '../../adapters/telegram/telegram-channel.js';
+import { createWhatsAppCloudChannel } from '../../adapters/whatsapp-cloud/whatsapp-cloud-channel.js';
 import type { ChannelDependencies, ChannelFactory, ChannelModule } from './channel-module.js';
 
 /** The platform channels the bot knows; each returns null unless its configuration is set. */
-const FACTORIES: ChannelFactory[] = [];
+const FACTORIES: ChannelFactory[] = [createTelegramChannel, createWhatsAppCloudChannel];
 
 export function createChannels(deps: ChannelDependencies): ChannelModule[] {
   return FACTORIES.map((factory) => factory(deps)).filter((module): module is ChannelModule => module !== null);

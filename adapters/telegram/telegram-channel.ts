@@ -1,0 +1,206 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Activity, Attachment } from 'botbuilder-core';
+import { Telegraf, type Context } from 'telegraf';
+import type { Update, User } from 'telegraf/types';
+import { z } from 'zod';
+import type { ChannelDependencies, ChannelModule } from '../../src/channels/channel-module.js';
+import { StoreConflictError } from '../../src/errors/store-errors.js';
+import type { ConversationRecord } from '../../src/store/types.js';
+import { TelegramAdapter } from './telegram-adapter.js';
+import { buttonValue } from './telegram-buttons.js';
+import { ChatQueue } from './chat-queue.js';
+import { LOCALES, type I18n } from '../../src/i18n/i18n.js';
+import { classify, COMMANDS, MAX_FILE_BYTES, type Inbound } from './telegram-inbound.js';
+
+const CHANNEL = 'telegram';
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+/** Derived from the bot token, so every process behind the webhook agrees on it without more config. */
+export function webhookSecret(botToken: string): string {
+  return crypto.createHash('sha256').update(`injab-telegram-webhook:${botToken}`).digest('hex');
+}
+
+/**
+ * Telegram, when `TELEGRAM_BOT_TOKEN` is set: long polling, or a webhook at the path of
+ * `TELEGRAM_WEBHOOK_URL` whose secret token header is checked on every request. One chat's updates
+ * are handed to the turn runner one after the other, although telegraf handles a polling batch
+ * concurrently.
+ */
+export function createTelegramChannel(deps: ChannelDependencies): ChannelModule | null {
+  const { config, store, runner, logger } = deps;
+  const { botToken, apiRoot, webhookUrl } = config.telegram;
+  if (!botToken) return null;
+  const log = logger.child({ channel: CHANNEL });
+  const bot = new Telegraf(botToken, apiRoot ? { telegram: { apiRoot } } : {});
+  const adapter = new TelegramAdapter({
+    telegram: bot.telegram,
+    chatIdOf: async (conversationId) => {
+      const conversation = await store.conversations.get(conversationId);
+      return conversation?.channel === CHANNEL ? conversation.externalId : null;
+    },
+  });
+  const chats = new ChatQueue();
+
+  const conversationOf = async (chatId: string): Promise<ConversationRecord> => {
+    const found = await store.conversations.findByExternal(CHANNEL, chatId);
+    if (found) return found;
+    try {
+      return await store.conversations.create({ channel: CHANNEL, externalId: chatId });
+    } catch (error) {
+      // Another process created it first.
+      const raced = error instanceof StoreConflictError ? await store.conversations.findByExternal(CHANNEL, chatId) : null;
+      if (!raced) throw error;
+      return raced;
+    }
+  };
+
+  const receive = async (update: Update, chatId: string, from: User, activity: Partial<Activity>) => {
+    const conversation = await conversationOf(chatId);
+    await runner.receive(
+      conversation,
+      {
+        type: 'message',
+        channelId: CHANNEL,
+        from: { id: String(from.id), name: [from.first_name, from.last_name].filter(Boolean).join(' ') },
+        ...(from.language_code ? { locale: from.language_code } : {}),
+        ...activity,
+      },
+      { dedupeKey: String(update.update_id) },
+    );
+  };
+
+  const download = async (inbound: Extract<Inbound, { kind: 'file' }>, chatId: string) => {
+    const link = await bot.telegram.getFileLink(inbound.fileId);
+    // A self-hosted Bot API server in local mode hands out paths on its own disk.
+    const bytes = link.protocol === 'file:' ? await fs.readFile(fileURLToPath(link)) : await fetchBytes(link);
+    if (bytes.length > MAX_FILE_BYTES) return null;
+    const conversation = await conversationOf(chatId);
+    return store.files.put({ name: inbound.name, contentType: inbound.contentType, conversationId: conversation.id, bytes });
+  };
+
+  bot.on('message', (ctx) => {
+    const { message } = ctx;
+    const chatId = String(message.chat.id);
+    return chats.run(chatId, async () => {
+      const id = `${chatId}-${message.message_id}`;
+      const inbound = classify(message);
+      if (inbound.kind === 'text') return receive(ctx.update, chatId, message.from ?? fallbackUser(message.chat.id), { id, text: inbound.text });
+      const from = message.from ?? fallbackUser(message.chat.id);
+      if (inbound.kind === 'unsupported') return receive(ctx.update, chatId, from, { id, text: '', channelData: { unsupported: true } });
+      const stored = await download(inbound, chatId);
+      if (!stored) return receive(ctx.update, chatId, from, { id, text: '', channelData: { unsupported: true } });
+      const attachment: Attachment = {
+        contentType: stored.contentType,
+        name: stored.name,
+        contentUrl: 'telegram-file',
+        content: { fileId: stored.id, size: stored.size },
+      };
+      return receive(ctx.update, chatId, from, { id, text: inbound.caption ?? '', attachments: [attachment] });
+    });
+  });
+
+  bot.on('callback_query', async (ctx: Context) => {
+    const query = ctx.callbackQuery;
+    if (!query) return;
+    try {
+      // First, so the button stops spinning even when the turn takes a while.
+      await ctx.answerCbQuery();
+    } catch (error) {
+      log.warn({ err: error, event: 'telegram.callback_answer_failed' }, 'could not answer a callback query');
+    }
+    const data = 'data' in query ? query.data : undefined;
+    const keyboard = query.message && 'reply_markup' in query.message ? query.message.reply_markup : undefined;
+    const value = data === undefined ? null : buttonValue(data, keyboard);
+    if (value === null) return;
+    const chatId = String(query.message?.chat.id ?? query.from.id);
+    await chats.run(chatId, () => receive(ctx.update, chatId, query.from, { id: `${chatId}-cb-${query.id}`, text: value }));
+  });
+
+  bot.catch((error, ctx) => {
+    log.error({ err: error, event: 'telegram.update_failed', updateId: ctx.update.update_id }, 'a Telegram update failed');
+  });
+
+  let polling: Promise<void> | null = null;
+  const secret = webhookSecret(botToken);
+  const module: ChannelModule = {
+    adapter,
+    async start() {
+      bot.botInfo = await bot.telegram.getMe();
+      await registerCommands(bot, deps.i18n, (error: unknown) => log.warn({ err: error, event: 'telegram.commands_failed' }, 'could not register the bot commands'));
+      if (webhookUrl) {
+        await bot.telegram.setWebhook(webhookUrl, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+        log.info({ event: 'telegram.webhook_set' }, 'Telegram webhook set');
+        return;
+      }
+      // Resolves only when polling stops; awaited by stop().
+      polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).then(
+        () => log.info({ event: 'telegram.polling_stopped' }, 'Telegram polling stopped'),
+        (error: unknown) => log.error({ err: error, event: 'telegram.polling_failed' }, 'Telegram polling failed'),
+      );
+      log.info({ event: 'telegram.polling_started', bot: bot.botInfo.username }, 'Telegram long polling started');
+    },
+    async stop() {
+      if (!polling) return;
+      try {
+        bot.stop('app stopping');
+      } catch (error) {
+        log.warn({ err: error, event: 'telegram.stop_failed' }, 'Telegram polling was not running');
+      }
+      await polling;
+      polling = null;
+    },
+  };
+  if (webhookUrl) module.routes = async (app) => webhookRoute(app, new URL(webhookUrl).pathname, secret, (update) => bot.handleUpdate(update));
+  return module;
+}
+
+const webhookBody = z.looseObject({ update_id: z.number().int() });
+
+async function webhookRoute(
+  app: Parameters<NonNullable<ChannelModule['routes']>>[0],
+  path: string,
+  secret: string,
+  handle: (update: Update) => Promise<void>,
+): Promise<void> {
+  app.post(path, async (request, reply) => {
+    const given = request.headers[SECRET_HEADER];
+    if (typeof given !== 'string' || !sameSecret(given, secret)) return reply.code(401).send({ error: 'bad secret token' });
+    const parsed = webhookBody.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: 'not a Telegram update' });
+    // Answered after the update is in the transcript, so a crash after the 200 loses nothing.
+    await handle(parsed.data as unknown as Update);
+    return reply.code(200).send({ ok: true });
+  });
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
+/** The command menu Telegram shows, in each language, with descriptions from the locales. */
+async function registerCommands(bot: Telegraf, i18n: I18n, onError: (error: unknown) => void): Promise<void> {
+  for (const language of LOCALES) {
+    const commands = Object.keys(COMMANDS).map((command) => ({ command, description: i18n.t(language, `channels.telegram.commands.${command}`) }));
+    try {
+      await bot.telegram.setMyCommands(commands, language === 'ar' ? {} : { language_code: language });
+    } catch (error) {
+      onError(error);
+    }
+  }
+}
+
+async function fetchBytes(url: URL): Promise<Buffer> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new Error(`downloading a Telegram file failed: HTTP ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+/** Channel posts have no sender; the chat stands in for it. */
+function fallbackUser(chatId: number): User {
+  return { id: chatId, is_bot: false, first_name: '' };
+}

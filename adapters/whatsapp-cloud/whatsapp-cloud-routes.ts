@@ -1,0 +1,129 @@
+import type { Attachment } from 'botbuilder-core';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { StoreConflictError } from '../../src/errors/store-errors.js';
+import type { Logger } from '../../src/logging/logger.js';
+import type { ConversationRecord, Store } from '../../src/store/types.js';
+import type { TurnRunner } from '../../src/turn/turn-runner.js';
+import type { GraphClient } from './graph-client.js';
+import { mediaOf, toActivity } from './to-activity.js';
+import { webhookSchema, type InboundMessage, type WebhookValue } from './webhook-schema.js';
+import { isValidSignature } from './webhook-signature.js';
+import { WhatsAppGraphError } from './whatsapp-graph-error.js';
+
+export type WhatsAppCloudRouteOptions = {
+  store: Store;
+  runner: TurnRunner;
+  graph: GraphClient;
+  logger: Logger;
+  channel: string;
+  appSecret: string;
+  verifyToken: string;
+};
+
+/**
+ * Meta's webhook: the subscription handshake (GET) and deliveries (POST). A delivery is answered 200
+ * only after each of its messages is in the transcript (and, for now, its turn has run), so a crash
+ * before that makes Meta deliver again; the message id drops the repeat.
+ */
+export async function whatsAppCloudRoutes(app: FastifyInstance, options: WhatsAppCloudRouteOptions): Promise<void> {
+  // Only in this plugin's scope: keep the raw bytes, which the signature is computed over.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/webhooks/whatsapp', async (request, reply) => {
+    const q = request.query;
+    if (q['hub.mode'] === 'subscribe' && q['hub.verify_token'] === options.verifyToken && q['hub.challenge'] !== undefined) {
+      return reply.code(200).type('text/plain').send(q['hub.challenge']);
+    }
+    return fail(reply, 403, 'Forbidden', 'The verify token does not match.');
+  });
+
+  app.post('/webhooks/whatsapp', async (request, reply) => {
+    const raw = request.body;
+    if (!Buffer.isBuffer(raw) || !isValidSignature(options.appSecret, raw, request.headers['x-hub-signature-256'])) {
+      request.log.warn({ event: 'whatsapp.bad_signature' }, 'webhook delivery with a missing or wrong signature');
+      return fail(reply, 401, 'BadSignature', 'X-Hub-Signature-256 is missing or does not match the body.');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return fail(reply, 400, 'BadArgument', 'The request body is not valid JSON.');
+    }
+    const parsed = webhookSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fail(reply, 400, 'BadArgument', `Invalid webhook body: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim());
+    }
+    for (const entry of parsed.data.entry) {
+      for (const change of entry.changes) await handleValue(change.value, options);
+    }
+    return reply.code(200).send({ ok: true });
+  });
+}
+
+async function handleValue(value: WebhookValue, options: WhatsAppCloudRouteOptions): Promise<void> {
+  for (const status of value.statuses ?? []) {
+    // Ids and the status only: the recipient's number is personal data.
+    options.logger.info({ event: 'whatsapp.status', wamid: status.id, status: status.status }, 'whatsapp delivery status');
+  }
+  for (const message of value.messages ?? []) {
+    const name = value.contacts?.find((c) => c.wa_id === message.from)?.profile?.name ?? value.contacts?.[0]?.profile?.name;
+    await receiveMessage(message, name, options);
+  }
+}
+
+async function receiveMessage(message: InboundMessage, senderName: string | undefined, options: WhatsAppCloudRouteOptions): Promise<void> {
+  const { store, runner } = options;
+  const conversation = await conversationFor(store, options.channel, message.from);
+  const attachments = await downloadMedia(message, conversation, options);
+  const activity = toActivity(conversation, message, senderName, attachments);
+  const { duplicate } = await runner.receive(conversation, activity, { dedupeKey: message.id });
+  if (duplicate) {
+    // A redelivery: the first delivery's file is the one the transcript points to.
+    for (const attachment of attachments) {
+      const fileId = (attachment.content as { fileId?: unknown } | undefined)?.fileId;
+      if (typeof fileId === 'string') await store.files.delete(fileId);
+    }
+    options.logger.info({ event: 'whatsapp.duplicate', wamid: message.id, conversationId: conversation.id }, 'repeated delivery dropped');
+  }
+}
+
+/** The conversation of a `wa_id`; a first message creates it (another process may win that race). */
+async function conversationFor(store: Store, channel: string, waId: string): Promise<ConversationRecord> {
+  const existing = await store.conversations.findByExternal(channel, waId);
+  if (existing) return existing;
+  try {
+    return await store.conversations.create({ channel, externalId: waId });
+  } catch (error) {
+    if (!(error instanceof StoreConflictError)) throw error;
+    const winner = await store.conversations.findByExternal(channel, waId);
+    if (!winner) throw error;
+    return winner;
+  }
+}
+
+/**
+ * Fetches a photo or document into the store. A failure that a retry may fix throws (the delivery is
+ * answered 500 and Meta sends it again); one that cannot (too large) leaves the message without it.
+ */
+async function downloadMedia(message: InboundMessage, conversation: ConversationRecord, options: WhatsAppCloudRouteOptions): Promise<Attachment[]> {
+  const media = mediaOf(message);
+  if (!media) return [];
+  try {
+    const { bytes, contentType } = await options.graph.downloadMedia(media.id);
+    const type = media.mimeType ?? contentType ?? 'application/octet-stream';
+    const stored = await options.store.files.put({ name: media.name.slice(0, 200), contentType: type, conversationId: conversation.id, bytes });
+    return [{ contentType: stored.contentType, name: stored.name, contentUrl: 'whatsapp-media', content: { fileId: stored.id, size: stored.size } }];
+  } catch (error) {
+    if (error instanceof WhatsAppGraphError && !error.retryable) {
+      options.logger.warn({ err: error, event: 'whatsapp.media_failed', wamid: message.id }, 'could not fetch a media file');
+      return [];
+    }
+    throw error;
+  }
+}
+
+function fail(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.code(status).send({ error: { code, message } });
+}

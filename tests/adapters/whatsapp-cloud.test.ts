@@ -1,0 +1,155 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
+import { GraphDouble } from './whatsapp-cloud-graph-double.js';
+
+const graph = new GraphDouble();
+const env: Record<string, string> = {
+  WHATSAPP_CLOUD_TOKEN: 't',
+  WHATSAPP_PHONE_NUMBER_ID: '1000',
+  WHATSAPP_APP_SECRET: 's3cret',
+  WHATSAPP_VERIFY_TOKEN: 'v',
+};
+beforeAll(async () => {
+  env['WHATSAPP_GRAPH_URL'] = await graph.start();
+});
+const t = useTestApp({ env });
+afterAll(() => graph.stop());
+
+let counter = 0;
+/** A fresh sender per test, so conversations never mix. */
+function newWaId(): string {
+  counter += 1;
+  return `9665${String(Date.now()).slice(-6)}${String(counter).padStart(2, '0')}`;
+}
+
+function delivery(waId: string, messages: Record<string, unknown>[], statuses: Record<string, unknown>[] = []): string {
+  const value: Record<string, unknown> = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: '966500000000', phone_number_id: '1000' },
+    ...(messages.length ? { contacts: [{ profile: { name: 'Sara' }, wa_id: waId }], messages } : {}),
+    ...(statuses.length ? { statuses } : {}),
+  };
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba-1', changes: [{ field: 'messages', value }] }] });
+}
+
+function textMessage(waId: string, body: string, id = `wamid.${crypto.randomUUID()}`): Record<string, unknown> {
+  return { from: waId, id, timestamp: '1700000000', type: 'text', text: { body } };
+}
+
+function sign(body: string, secret = 's3cret'): string {
+  return `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+function post(body: string, signature: string | null): Promise<Response> {
+  return fetch(`${t().url}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+    body,
+  });
+}
+
+/** The words of a sent message, whether plain text or interactive. */
+function textOf(body: Record<string, unknown>): string {
+  const text = (body['text'] as { body?: string } | undefined)?.body;
+  const interactive = (body['interactive'] as { body?: { text?: string } } | undefined)?.body?.text;
+  return text ?? interactive ?? '';
+}
+
+describe('the WhatsApp Cloud webhook handshake', () => {
+  it('echoes hub.challenge when the verify token matches', async () => {
+    const res = await fetch(`${t().url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=v&hub.challenge=12345`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('12345');
+  });
+
+  it('refuses a wrong verify token with 403', async () => {
+    const res = await fetch(`${t().url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=12345`);
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('WhatsApp Cloud messages', () => {
+  it('greets «السلام عليكم» in Arabic, sent to the sender through the Graph API', async () => {
+    const waId = newWaId();
+    const body = delivery(waId, [textMessage(waId, 'السلام عليكم')]);
+    const ok = await post(body, sign(body));
+    expect(ok.status).toBe(200);
+    const sent = graph.sentTo(waId);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.map(textOf).join('\n')).toContain('وعليكم السلام');
+    const last = sent.at(-1) as { type: string; interactive?: { type: string; action: Record<string, unknown> } };
+    expect(last.type).toBe('interactive');
+    if (last.interactive?.type === 'list') expect(last.interactive.action['button']).toBe('اختر');
+    expect(graph.sent.every((m) => m.phoneNumberId === '1000' && m.authorization === 'Bearer t')).toBe(true);
+  });
+
+  it('refuses an unsigned or wrongly signed delivery with 401 and answers nothing', async () => {
+    const waId = newWaId();
+    const body = delivery(waId, [textMessage(waId, 'hello')]);
+    const unsigned = await post(body, null);
+    expect(unsigned.status).toBe(401);
+    expect(await unsigned.json()).toMatchObject({ error: { code: 'BadSignature' } });
+    expect((await post(body, sign(body, 'other-secret'))).status).toBe(401);
+    expect((await post(body, 'sha256=zz')).status).toBe(401);
+    expect(graph.sentTo(waId)).toHaveLength(0);
+    expect(await t().app.store.conversations.findByExternal('whatsapp', waId)).toBeNull();
+  });
+
+  it('answers the same delivery only once', async () => {
+    const waId = newWaId();
+    const body = delivery(waId, [textMessage(waId, 'hello')]);
+    expect((await post(body, sign(body))).status).toBe(200);
+    const first = graph.sentTo(waId).length;
+    expect(first).toBeGreaterThan(0);
+    expect((await post(body, sign(body))).status).toBe(200);
+    expect(graph.sentTo(waId)).toHaveLength(first);
+  });
+
+  it('reads a tapped reply button as its title', async () => {
+    const waId = newWaId();
+    const first = delivery(waId, [textMessage(waId, 'السلام عليكم')]);
+    await post(first, sign(first));
+    const greeting = graph.sentTo(waId).at(-1) as { interactive?: { action: { buttons?: { reply: { id: string; title: string } }[]; sections?: { rows: { id: string; title: string }[] }[] } } };
+    const option = greeting.interactive?.action.buttons?.[0]?.reply ?? greeting.interactive?.action.sections?.[0]?.rows[0];
+    expect(option?.id).toBe(option?.title);
+    const tap = delivery(waId, [
+      { from: waId, id: `wamid.${crypto.randomUUID()}`, type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: option?.id, title: option?.title } } },
+    ]);
+    expect((await post(tap, sign(tap))).status).toBe(200);
+    const conversation = await t().app.store.conversations.findByExternal('whatsapp', waId);
+    const incoming = await t().app.store.messages.list(conversation?.id ?? '', { direction: 'incoming' });
+    expect(incoming.at(-1)?.activity).toMatchObject({ type: 'message', text: option?.title, from: { id: waId, name: 'Sara' } });
+  });
+
+  it('accepts a status callback without replying', async () => {
+    const waId = newWaId();
+    const body = delivery(waId, [], [{ id: 'wamid.out-1', status: 'delivered', timestamp: '1700000001', recipient_id: waId }]);
+    expect((await post(body, sign(body))).status).toBe(200);
+    expect(graph.sentTo(waId)).toHaveLength(0);
+  });
+
+  it('keeps a photo in the store, attached to the message', async () => {
+    const waId = newWaId();
+    const bytes = crypto.randomBytes(2048);
+    graph.addMedia('media-42', bytes, 'image/jpeg');
+    const body = delivery(waId, [{ from: waId, id: `wamid.${crypto.randomUUID()}`, type: 'image', image: { id: 'media-42', mime_type: 'image/jpeg', sha256: 'x' } }]);
+    expect((await post(body, sign(body))).status).toBe(200);
+    const conversation = await t().app.store.conversations.findByExternal('whatsapp', waId);
+    const [message] = await t().app.store.messages.list(conversation?.id ?? '', { direction: 'incoming' });
+    const attachment = (message?.activity['attachments'] as { contentType: string; contentUrl: string; content: { fileId: string; size: number } }[] | undefined)?.[0];
+    expect(attachment).toMatchObject({ contentType: 'image/jpeg', contentUrl: 'whatsapp-media', content: { size: 2048 } });
+    const file = await t().app.store.files.get(attachment?.content.fileId ?? '');
+    expect(file?.bytes.equals(bytes)).toBe(true);
+    expect(file?.meta.conversationId).toBe(conversation?.id);
+  });
+
+  it('marks a voice note as unsupported, without text', async () => {
+    const waId = newWaId();
+    const body = delivery(waId, [{ from: waId, id: `wamid.${crypto.randomUUID()}`, type: 'audio', audio: { id: 'media-audio', mime_type: 'audio/ogg' } }]);
+    expect((await post(body, sign(body))).status).toBe(200);
+    const conversation = await t().app.store.conversations.findByExternal('whatsapp', waId);
+    const [message] = await t().app.store.messages.list(conversation?.id ?? '', { direction: 'incoming' });
+    expect(message?.activity).toMatchObject({ text: '', channelData: { unsupported: true } });
+  });
+});
