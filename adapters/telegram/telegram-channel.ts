@@ -10,7 +10,7 @@ import { StoreConflictError } from '../../src/errors/store-errors.js';
 import type { ConversationRecord } from '../../src/store/types.js';
 import { TelegramAdapter } from './telegram-adapter.js';
 import { buttonValue } from './telegram-buttons.js';
-import { ChatQueue } from './chat-queue.js';
+import { ChatQueue } from '../../src/channels/chat-queue.js';
 import { LOCALES, type I18n } from '../../src/i18n/i18n.js';
 import { classify, COMMANDS, MAX_FILE_BYTES, type Inbound } from './telegram-inbound.js';
 

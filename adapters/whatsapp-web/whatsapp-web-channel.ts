@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { ChannelDependencies, ChannelModule } from '../../src/channels/channel-module.js';
 import { StoreConflictError } from '../../src/errors/store-errors.js';
 import type { ConversationRecord } from '../../src/store/types.js';
-import { ChatQueue } from '../telegram/chat-queue.js';
+import { ChatQueue } from '../../src/channels/chat-queue.js';
 import { WhatsAppWebAdapter } from './whatsapp-web-adapter.js';
 
 const CHANNEL = 'whatsapp-web';

@@ -1,6 +1,6 @@
 import { TelegramError } from 'telegraf';
 import { describe, expect, it } from 'vitest';
-import { ChatQueue } from '../../adapters/telegram/chat-queue.js';
+import { ChatQueue } from '../../src/channels/chat-queue.js';
 import { buttonValue, inlineKeyboard } from '../../adapters/telegram/telegram-buttons.js';
 import { classify } from '../../adapters/telegram/telegram-inbound.js';
 import { withRetryAfter } from '../../adapters/telegram/telegram-retry.js';
