@@ -6,10 +6,10 @@ import { Telegraf, type Context } from 'telegraf';
 import type { Update, User } from 'telegraf/types';
 import { z } from 'zod';
 import type { ChannelDependencies, ChannelModule } from '../../src/channels/channel-module.js';
-import { StoreConflictError } from '../../src/errors/store-errors.js';
 import type { ConversationRecord } from '../../src/store/types.js';
 import { TelegramAdapter } from './telegram-adapter.js';
 import { buttonValue } from './telegram-buttons.js';
+import { conversationFor, externalIdOf } from '../../src/channels/channel-conversations.js';
 import { ChatQueue } from '../../src/channels/chat-queue.js';
 import { LOCALES, type I18n } from '../../src/i18n/i18n.js';
 import { classify, COMMANDS, MAX_FILE_BYTES, type Inbound } from './telegram-inbound.js';
@@ -37,25 +37,11 @@ export function createTelegramChannel(deps: ChannelDependencies): ChannelModule 
   const bot = new Telegraf(botToken, apiRoot ? { telegram: { apiRoot } } : {});
   const adapter = new TelegramAdapter({
     telegram: bot.telegram,
-    chatIdOf: async (conversationId) => {
-      const conversation = await store.conversations.get(conversationId);
-      return conversation?.channel === CHANNEL ? conversation.externalId : null;
-    },
+    chatIdOf: (conversationId) => externalIdOf(store, CHANNEL, conversationId),
   });
   const chats = new ChatQueue();
 
-  const conversationOf = async (chatId: string): Promise<ConversationRecord> => {
-    const found = await store.conversations.findByExternal(CHANNEL, chatId);
-    if (found) return found;
-    try {
-      return await store.conversations.create({ channel: CHANNEL, externalId: chatId });
-    } catch (error) {
-      // Another process created it first.
-      const raced = error instanceof StoreConflictError ? await store.conversations.findByExternal(CHANNEL, chatId) : null;
-      if (!raced) throw error;
-      return raced;
-    }
-  };
+  const conversationOf = (chatId: string): Promise<ConversationRecord> => conversationFor(store, CHANNEL, chatId);
 
   const receive = async (update: Update, chatId: string, from: User, activity: Partial<Activity>) => {
     const conversation = await conversationOf(chatId);

@@ -1,3 +1,4 @@
+import { externalIdOf } from '../../src/channels/channel-conversations.js';
 import type { Activity, ResourceResponse, TurnContext } from 'botbuilder-core';
 import { ChannelAdapter, type ChannelCapabilities } from '../../src/channels/channel-adapter.js';
 import type { Logger } from '../../src/logging/logger.js';
@@ -40,8 +41,8 @@ export class WhatsAppCloudAdapter extends ChannelAdapter {
 
   /** The sender's `wa_id` (digits), kept as the conversation's external id. */
   private async recipientOf(conversationId: string | undefined): Promise<string> {
-    const conversation = conversationId ? await this.deps.store.conversations.get(conversationId) : null;
-    if (!conversation || conversation.channel !== this.channel) throw new Error(`no WhatsApp conversation ${conversationId ?? '(none)'} to send to`);
-    return conversation.externalId;
+    const waId = conversationId ? await externalIdOf(this.deps.store, this.channel, conversationId) : null;
+    if (!waId) throw new Error(`no WhatsApp conversation ${conversationId ?? '(none)'} to send to`);
+    return waId;
   }
 }

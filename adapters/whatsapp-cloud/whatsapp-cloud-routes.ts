@@ -1,6 +1,6 @@
+import { conversationFor } from '../../src/channels/channel-conversations.js';
 import type { Attachment } from 'botbuilder-core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { StoreConflictError } from '../../src/errors/store-errors.js';
 import type { Logger } from '../../src/logging/logger.js';
 import type { ConversationRecord, Store } from '../../src/store/types.js';
 import type { TurnRunner } from '../../src/turn/turn-runner.js';
@@ -89,19 +89,6 @@ async function receiveMessage(message: InboundMessage, senderName: string | unde
   }
 }
 
-/** The conversation of a `wa_id`; a first message creates it (another process may win that race). */
-async function conversationFor(store: Store, channel: string, waId: string): Promise<ConversationRecord> {
-  const existing = await store.conversations.findByExternal(channel, waId);
-  if (existing) return existing;
-  try {
-    return await store.conversations.create({ channel, externalId: waId });
-  } catch (error) {
-    if (!(error instanceof StoreConflictError)) throw error;
-    const winner = await store.conversations.findByExternal(channel, waId);
-    if (!winner) throw error;
-    return winner;
-  }
-}
 
 /**
  * Fetches a photo or document into the store. A failure that a retry may fix throws (the delivery is

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Activity, Attachment } from 'botbuilder-core';
 import { Redis } from 'ioredis';
 import type { ChannelDependencies, ChannelModule } from '../../src/channels/channel-module.js';
-import { StoreConflictError } from '../../src/errors/store-errors.js';
 import type { ConversationRecord } from '../../src/store/types.js';
+import { conversationFor, externalIdOf } from '../../src/channels/channel-conversations.js';
 import { ChatQueue } from '../../src/channels/chat-queue.js';
 import { WhatsAppWebAdapter } from './whatsapp-web-adapter.js';
 
@@ -74,23 +74,10 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
 
   const adapter = new WhatsAppWebAdapter({
     client: () => client,
-    chatIdOf: async (conversationId) => {
-      const conversation = await store.conversations.get(conversationId);
-      return conversation?.channel === CHANNEL ? conversation.externalId : null;
-    },
+    chatIdOf: (conversationId) => externalIdOf(store, CHANNEL, conversationId),
   });
 
-  const conversationOf = async (chatId: string): Promise<ConversationRecord> => {
-    const found = await store.conversations.findByExternal(CHANNEL, chatId);
-    if (found) return found;
-    try {
-      return await store.conversations.create({ channel: CHANNEL, externalId: chatId });
-    } catch (error) {
-      const raced = error instanceof StoreConflictError ? await store.conversations.findByExternal(CHANNEL, chatId) : null;
-      if (!raced) throw error;
-      return raced;
-    }
-  };
+  const conversationOf = (chatId: string): Promise<ConversationRecord> => conversationFor(store, CHANNEL, chatId);
 
   const handle = async (msg: WhatsAppMessageLike): Promise<void> => {
     const chatId = msg.from;

@@ -1,32 +1,18 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearRedisPrefix, removeDir, startTestApp, type TestApp } from '../helpers/test-app.js';
+import type { Page } from 'playwright-core';
+import { useBrowser } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-  if (t) {
-    await clearRedisPrefix(t.prefix);
-    removeDir(t.dataDir);
-  }
-});
+const t = useTestApp();
+const browser = useBrowser();
 
 async function openPhone(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const context = await browser().newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
-  await page.goto(t.url);
+  await page.goto(t().url);
   return page;
 }
 

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowser } from '../helpers/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/staff/password.js';
-import { clearRedisPrefix, removeDir, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/test-app.js';
 
 /**
  * The staff console in headless Chromium, against the real app: a web chat visitor asks for a person,
@@ -11,27 +11,16 @@ import { clearRedisPrefix, removeDir, startTestApp, type TestApp } from '../help
  * changed in the console reaches the beneficiary's chat.
  */
 const RESEARCHER = { email: 'noura@injab.test', password: 'a researcher password' };
-let t: TestApp;
-let browser: Browser;
+const t = useTestApp();
+const browser = useBrowser();
 
 beforeAll(async () => {
-  t = await startTestApp();
-  await t.app.store.staff.create({ email: RESEARCHER.email, passwordHash: await hashPassword(RESEARCHER.password), role: 'researcher', displayName: 'نورة', active: true });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-  if (t) {
-    await clearRedisPrefix(t.prefix);
-    removeDir(t.dataDir);
-  }
+  await t().app.store.staff.create({ email: RESEARCHER.email, passwordHash: await hashPassword(RESEARCHER.password), role: 'researcher', displayName: 'نورة', active: true });
 });
 
 async function visitor(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-  await page.goto(t.url);
+  const page = await (await browser().newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await page.goto(t().url);
   return page;
 }
 
@@ -41,8 +30,8 @@ async function visitorSays(page: Page, text: string): Promise<void> {
 }
 
 async function console_(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-  await page.goto(`${t.url}/staff`);
+  const page = await (await browser().newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+  await page.goto(`${t().url}/staff`);
   expect(await page.getAttribute('html', 'dir')).toBe('rtl');
   await page.fill('#email', RESEARCHER.email);
   await page.fill('#password', RESEARCHER.password);
@@ -71,9 +60,9 @@ describe('the staff console', () => {
     await staff.locator('#transcript .msg[data-author="beneficiary"]', { hasText: 'وش المطلوب للتقديم' }).waitFor({ timeout: 10_000 });
 
     await staff.click('#resolve');
-    const conversationId = (await t.app.store.handoffs.list({ status: 'resolved' }))[0]?.conversationId ?? '';
-    for (let i = 0; i < 50 && (await t.app.store.conversations.get(conversationId))?.status !== 'bot'; i += 1) await staff.waitForTimeout(100);
-    expect((await t.app.store.conversations.get(conversationId))?.status).toBe('bot');
+    const conversationId = (await t().app.store.handoffs.list({ status: 'resolved' }))[0]?.conversationId ?? '';
+    for (let i = 0; i < 50 && (await t().app.store.conversations.get(conversationId))?.status !== 'bot'; i += 1) await staff.waitForTimeout(100);
+    expect((await t().app.store.conversations.get(conversationId))?.status).toBe('bot');
     await visitorSays(chat, 'كم مدة الرد على الطلب؟');
     await chat.locator('.msg[data-role="bot"]', { hasText: 'أسبوعين' }).waitFor({ timeout: 10_000 });
   }, 60_000);
@@ -82,10 +71,10 @@ describe('the staff console', () => {
     const chat = await visitor();
     await visitorSays(chat, 'ابي اكلم موظف');
     await chat.locator('.msg[data-role="bot"]', { hasText: 'الباحث الاجتماعي' }).first().waitFor({ timeout: 10_000 });
-    const [conversation] = await t.app.store.conversations.list({ channel: 'webchat', limit: 1 });
-    const handoff = conversation ? await t.app.store.handoffs.findOpenByConversation(conversation.id) : null;
+    const [conversation] = await t().app.store.conversations.list({ channel: 'webchat', limit: 1 });
+    const handoff = conversation ? await t().app.store.handoffs.findOpenByConversation(conversation.id) : null;
     if (!conversation?.contactId || !handoff) throw new Error('the visitor has no open handoff');
-    const request = await t.app.store.supportRequests.create({
+    const request = await t().app.store.supportRequests.create({
       contactId: conversation.contactId,
       conversationId: conversation.id,
       channel: 'webchat',
@@ -97,7 +86,7 @@ describe('the staff console', () => {
     });
 
     const staff = await console_();
-    await staff.goto(`${t.url}/staff#inbox/${handoff.id}`);
+    await staff.goto(`${t().url}/staff#inbox/${handoff.id}`);
     await staff.locator('#conversation-title').waitFor({ timeout: 10_000 });
     const listed = staff.locator(`#conversation-requests .conversation-request[data-id="${request.id}"]`);
     await listed.waitFor({ timeout: 10_000 });
@@ -129,8 +118,8 @@ describe('the staff console', () => {
     const chat = await visitor();
     await visitorSays(chat, 'السلام عليكم');
     await chat.locator('.msg[data-role="bot"]').first().waitFor({ timeout: 10_000 });
-    const [conversation] = await t.app.store.conversations.list({ channel: 'webchat', limit: 1 });
-    const request = await t.app.store.supportRequests.create({
+    const [conversation] = await t().app.store.conversations.list({ channel: 'webchat', limit: 1 });
+    const request = await t().app.store.supportRequests.create({
       contactId: conversation?.contactId ?? 'contact',
       conversationId: conversation?.id ?? null,
       channel: 'webchat',
