@@ -12,6 +12,8 @@ import type { ServiceRegistry } from './bot/services.js';
 import { createRequestServices } from './requests/request-services.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { createChannels } from './channels/create-channels.js';
+import type { ChannelDependencies, ChannelFactory } from './channels/channel-module.js';
+import { ChannelStatusBoard } from './channels/channel-status.js';
 import { staffApi } from './staff/staff-api.js';
 import { ensureFirstAdmin } from './staff/staff-auth.js';
 import { StaffEvents } from './staff/staff-events.js';
@@ -26,6 +28,7 @@ import { buildHttpServer } from './http/http-server.js';
 import { createI18n, type I18n } from './i18n/i18n.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createOutboundQueue, createOutboundWorker } from './queues/outbound-queue.js';
+import { createSenderOutbound } from './queues/single-sender-outbound.js';
 import { ensureRedis, openRedis, type RedisEndpoint } from './redis/redis-connection.js';
 import { createCipher, resolveDataKey } from './security/cipher.js';
 import { createStore } from './store/create-store.js';
@@ -56,6 +59,8 @@ export type AppOverrides = {
   now?: () => number;
   /** More channels to register with the turn runner (the terminal chat's). */
   adapters?: ChannelAdapter[];
+  /** More channel modules, built after the configured ones (tests: WhatsApp Web with a fake client). */
+  channels?: ChannelFactory[];
 };
 
 export type App = {
@@ -165,22 +170,48 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const webchat = new DirectLineAdapter();
     runner.register(webchat);
     for (const adapter of overrides.adapters ?? []) runner.register(adapter);
-    const channels = role === 'cli' ? [] : createChannels({ config, store, runner, logger, i18n });
+    const statusBoard = new ChannelStatusBoard(redis, {
+      prefix: config.redisPrefix,
+      onRefreshError: (error) => logger.warn({ err: error, event: 'channel_status.refresh_failed' }, 'could not refresh the channel states'),
+    });
+    closers.push({ name: 'channel status board', close: async () => statusBoard.stop() });
+    const channelDeps: ChannelDependencies = { config, store, runner, logger, i18n, statusBoard, ...(overrides.now ? { now: overrides.now } : {}) };
+    const channels = role === 'cli' ? [] : [...createChannels(channelDeps), ...(overrides.channels ?? []).flatMap((factory) => factory(channelDeps) ?? [])];
     for (const channel of channels) runner.register(channel.adapter);
+    const channelNames = channels.map((channel) => channel.adapter.channel);
 
     const outbound = createOutboundQueue(queueRedis, bullPrefix);
     closers.push({ name: 'outbound queue', close: () => outbound.close() });
+
+    const outboundWorkerDeps = {
+      prefix: bullPrefix,
+      runner,
+      i18n,
+      logger,
+      onGaveUp: ({ jobId, conversationId }: { jobId: string; conversationId: string }) =>
+        staffEvents.publish({ type: 'outbound.failed', id: jobId, conversationId }),
+    };
+    // Any process may become a channel's single sender (it holds the WhatsApp Web session).
+    const senderRedis = channels.some((channel) => channel.sender) ? await connect(openRedis(endpoint.url), closers, 'sender queue redis') : null;
+    const senderOutbound = senderRedis
+      ? createSenderOutbound({
+          channels,
+          store,
+          connection: senderRedis,
+          prefix: bullPrefix,
+          logger,
+          createWorker: (queueName, canSend) => createOutboundWorker({ ...outboundWorkerDeps, connection: senderRedis, queueName, autorun: false, canSend }),
+        })
+      : null;
+    if (senderOutbound) closers.push({ name: 'channel sender queues', close: () => senderOutbound.close() });
 
     let worker: Worker | null = null;
     if (role === 'all' || role === 'worker') {
       const workerRedis = await connect(openRedis(endpoint.url), closers, 'worker redis');
       worker = createOutboundWorker({
+        ...outboundWorkerDeps,
         connection: workerRedis,
-        prefix: bullPrefix,
-        runner,
-        i18n,
-        logger,
-        onGaveUp: ({ jobId, conversationId }) => staffEvents.publish({ type: 'outbound.failed', id: jobId, conversationId }),
+        ...(senderOutbound ? { forward: (job) => senderOutbound.forward(job) } : {}),
       });
       const started = worker;
       closers.push({ name: 'outbound worker', close: () => started.close() });
@@ -197,7 +228,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         readiness: { store: () => store.ping(), redis: () => redis.ping() },
         plugins: [
           (app) => directLineRoutes(app, { store, runner, adapter: webchat }),
-          (app) => staffApi(app, { store, sessions: staffSessions, events: staffEvents, outbound, i18n }),
+          (app) => staffApi(app, { store, sessions: staffSessions, events: staffEvents, outbound, i18n, channelStatus: { board: statusBoard, channels: channelNames } }),
           ...channels.flatMap((channel) => (channel.routes ? [channel.routes] : [])),
         ],
       });

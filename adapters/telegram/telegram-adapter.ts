@@ -1,6 +1,7 @@
 import type { Activity, ResourceResponse, TurnContext } from 'botbuilder-core';
 import type { Telegram } from 'telegraf';
 import { ChannelAdapter, type ChannelCapabilities } from '../../src/channels/channel-adapter.js';
+import { Pacer } from '../../src/channels/pacer.js';
 import { inlineKeyboard } from './telegram-buttons.js';
 import { withRetryAfter, type RetryOptions } from './telegram-retry.js';
 
@@ -9,7 +10,17 @@ export type TelegramAdapterOptions = {
   /** The Telegram chat of a bot conversation (its `externalId`); null when it is not a Telegram one. */
   chatIdOf: (conversationId: string) => Promise<string | null>;
   retry?: RetryOptions;
+  /**
+   * The hint shown in the input field for a question of this input type (nationalId, phone, number…),
+   * or undefined for none. Telegram has no numeric keyboard; the placeholder is the closest it offers.
+   */
+  placeholderFor?: (inputType: string, locale: string | undefined) => string | undefined;
+  /** Default: Telegram's documented limits, 30 messages/s overall and about 1/s per chat (bursts of 3). */
+  pacer?: Pacer;
 };
+
+/** Telegram's limit for `input_field_placeholder`. */
+const MAX_PLACEHOLDER = 64;
 
 /**
  * Telegram through telegraf. Activities carry the bot's conversation id, so the chat to write to is
@@ -20,8 +31,11 @@ export class TelegramAdapter extends ChannelAdapter {
   readonly channel = 'telegram';
   readonly capabilities: ChannelCapabilities = { maxActions: 10, maxActionTitle: 60, maxTextLength: 4096, typing: true };
 
+  private readonly pacer: Pacer;
+
   constructor(private readonly options: TelegramAdapterOptions) {
     super();
+    this.pacer = options.pacer ?? new Pacer({ overall: { perSecond: 30, burst: 1 }, perChat: { perSecond: 1, burst: 3 } });
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -41,11 +55,22 @@ export class TelegramAdapter extends ChannelAdapter {
         continue;
       }
       const text = activity.text;
-      const actions = activity.suggestedActions?.actions ?? [];
-      const extra = actions.length > 0 ? { reply_markup: inlineKeyboard(actions) } : {};
+      const extra = this.markupFor(activity);
+      await this.pacer.take(chatId);
       const sent = await withRetryAfter(() => telegram.sendMessage(chatId, text, extra), retry);
       responses.push({ id: String(sent.message_id) });
     }
     return responses;
+  }
+
+  /** Choices as an inline keyboard; for a typed answer (an ID, a number) a placeholder hint instead. */
+  private markupFor(activity: Partial<Activity>): Record<string, unknown> {
+    const actions = activity.suggestedActions?.actions ?? [];
+    if (actions.length > 0) return { reply_markup: inlineKeyboard(actions) };
+    const inputType = (activity.channelData as { inputType?: unknown } | undefined)?.inputType;
+    if (activity.inputHint !== 'expectingInput' || typeof inputType !== 'string') return {};
+    const placeholder = this.options.placeholderFor?.(inputType, activity.locale)?.slice(0, MAX_PLACEHOLDER);
+    // force_reply is the only markup that carries a placeholder without showing a keyboard.
+    return placeholder ? { reply_markup: { force_reply: true, input_field_placeholder: placeholder } } : {};
   }
 }

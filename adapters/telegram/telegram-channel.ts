@@ -11,6 +11,7 @@ import { TelegramAdapter } from './telegram-adapter.js';
 import { buttonValue } from './telegram-buttons.js';
 import { conversationFor, externalIdOf } from '../../src/channels/channel-conversations.js';
 import { ChatQueue } from '../../src/channels/chat-queue.js';
+import { channelStatusReporter } from '../../src/channels/channel-status.js';
 import { LOCALES, type I18n } from '../../src/i18n/i18n.js';
 import { classify, COMMANDS, MAX_FILE_BYTES, type Inbound } from './telegram-inbound.js';
 
@@ -38,6 +39,11 @@ export function createTelegramChannel(deps: ChannelDependencies): ChannelModule 
   const adapter = new TelegramAdapter({
     telegram: bot.telegram,
     chatIdOf: (conversationId) => externalIdOf(store, CHANNEL, conversationId),
+    placeholderFor: (inputType, locale) => {
+      const lang = locale?.startsWith('en') ? 'en' : 'ar';
+      const key = `channels.telegram.placeholder.${inputType}`;
+      return deps.i18n.has(lang, key) ? deps.i18n.t(lang, key) : undefined;
+    },
   });
   const chats = new ChatQueue();
 
@@ -111,6 +117,7 @@ export function createTelegramChannel(deps: ChannelDependencies): ChannelModule 
 
   let polling: Promise<void> | null = null;
   const secret = webhookSecret(botToken);
+  const report = channelStatusReporter(deps.statusBoard, CHANNEL, log);
   const module: ChannelModule = {
     adapter,
     async start() {
@@ -119,14 +126,22 @@ export function createTelegramChannel(deps: ChannelDependencies): ChannelModule 
       if (webhookUrl) {
         await bot.telegram.setWebhook(webhookUrl, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
         log.info({ event: 'telegram.webhook_set' }, 'Telegram webhook set');
+        await report('webhook');
         return;
       }
       // Resolves only when polling stops; awaited by stop().
       polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).then(
-        () => log.info({ event: 'telegram.polling_stopped' }, 'Telegram polling stopped'),
-        (error: unknown) => log.error({ err: error, event: 'telegram.polling_failed' }, 'Telegram polling failed'),
+        () => {
+          log.info({ event: 'telegram.polling_stopped' }, 'Telegram polling stopped');
+          return report('disconnected', { detail: 'stopped' });
+        },
+        (error: unknown) => {
+          log.error({ err: error, event: 'telegram.polling_failed' }, 'Telegram polling failed');
+          return report('disconnected', { detail: 'polling_failed' });
+        },
       );
       log.info({ event: 'telegram.polling_started', bot: bot.botInfo.username }, 'Telegram long polling started');
+      await report('polling');
     },
     async stop() {
       if (!polling) return;

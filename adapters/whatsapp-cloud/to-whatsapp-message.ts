@@ -53,3 +53,34 @@ function uniqueTitles(activity: Partial<Activity>): string[] {
   const titles = (activity.suggestedActions?.actions ?? []).map((action) => (action.title || String(action.value ?? '')).trim());
   return [...new Set(titles.filter((title) => title.length > 0))];
 }
+
+/** WhatsApp's limit for one template body parameter, kept well under the 1,024-character body. */
+const MAX_TEMPLATE_PARAMETER = 900;
+
+export type TemplateChoice = { name: string; languageCode: string };
+
+/**
+ * The message as an approved template (for outside the 24-hour window): the template's single body
+ * parameter carries the text. Parameters may not hold new lines, tabs or runs of spaces, so lines
+ * are joined with " · "; choices, which a template cannot carry as buttons, are written out so the
+ * reply can still be typed.
+ */
+export function toTemplateMessage(activity: Partial<Activity>, to: string, template: TemplateChoice): Record<string, unknown> | null {
+  const lines = (activity.text ?? '').split(/\n+/).map((line) => line.replace(/\s+/g, ' ').trim());
+  const titles = uniqueTitles(activity);
+  if (titles.length > 0) lines.push(titles.map((title, i) => `${i + 1}) ${title}`).join(' / '));
+  const text = lines.filter(Boolean).join(' · ');
+  if (text.length === 0) return null;
+  const clipped = text.length > MAX_TEMPLATE_PARAMETER ? `${text.slice(0, MAX_TEMPLATE_PARAMETER - 1)}…` : text;
+  return {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to,
+    type: 'template',
+    template: {
+      name: template.name,
+      language: { code: template.languageCode },
+      components: [{ type: 'body', parameters: [{ type: 'text', text: clipped }] }],
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import type { ChannelDependencies, ChannelModule } from '../../src/channels/channel-module.js';
+import { channelStatusReporter } from '../../src/channels/channel-status.js';
 import { GraphClient } from './graph-client.js';
 import { WhatsAppCloudAdapter } from './whatsapp-cloud-adapter.js';
 import { whatsAppCloudRoutes } from './whatsapp-cloud-routes.js';
@@ -16,12 +17,22 @@ export function createWhatsAppCloudChannel(deps: ChannelDependencies): ChannelMo
   if (!token || !phoneNumberId || !appSecret || !verifyToken) return null;
   const logger = deps.logger.child({ channel: 'whatsapp' });
   const graph = new GraphClient({ graphUrl, token, phoneNumberId });
-  const adapter = new WhatsAppCloudAdapter({ graph, store: deps.store, logger });
+  const { templateName, templateLanguages } = deps.config.whatsappCloud;
+  const adapter = new WhatsAppCloudAdapter({
+    graph,
+    store: deps.store,
+    logger,
+    template: templateName ? { name: templateName, languages: templateLanguages } : undefined,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   return {
     adapter,
     routes: (app) =>
       whatsAppCloudRoutes(app, { store: deps.store, runner: deps.runner, graph, logger, channel: adapter.channel, appSecret, verifyToken }),
-    async start() {},
+    async start() {
+      // Meta calls us; "webhook" says the route is up, not that Meta has delivered anything yet.
+      await channelStatusReporter(deps.statusBoard, adapter.channel, logger)('webhook');
+    },
     async stop() {},
   };
 }

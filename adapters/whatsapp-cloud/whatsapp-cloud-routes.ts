@@ -1,8 +1,9 @@
 import { conversationFor } from '../../src/channels/channel-conversations.js';
 import type { Attachment } from 'botbuilder-core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import type { Logger } from '../../src/logging/logger.js';
-import type { ConversationRecord, Store } from '../../src/store/types.js';
+import type { ConversationRecord, DeliveryState, Store } from '../../src/store/types.js';
 import type { TurnRunner } from '../../src/turn/turn-runner.js';
 import type { GraphClient } from './graph-client.js';
 import { mediaOf, toActivity } from './to-activity.js';
@@ -66,6 +67,7 @@ async function handleValue(value: WebhookValue, options: WhatsAppCloudRouteOptio
   for (const status of value.statuses ?? []) {
     // Ids and the status only: the recipient's number is personal data.
     options.logger.info({ event: 'whatsapp.status', wamid: status.id, status: status.status }, 'whatsapp delivery status');
+    await recordStatus(status, options);
   }
   for (const message of value.messages ?? []) {
     const name = value.contacts?.find((c) => c.wa_id === message.from)?.profile?.name ?? value.contacts?.[0]?.profile?.name;
@@ -89,6 +91,38 @@ async function receiveMessage(message: InboundMessage, senderName: string | unde
   }
 }
 
+type StatusReport = NonNullable<WebhookValue['statuses']>[number];
+
+/** WhatsApp's statuses that are delivery states; others (e.g. `deleted`) say nothing about delivery. */
+const DELIVERY_STATES_BY_STATUS: Readonly<Record<string, DeliveryState>> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed' };
+
+/** A failed status's `errors`: only the code is kept, and only when it looks like one. */
+const statusErrors = z.array(z.looseObject({ code: z.union([z.number().int(), z.string().regex(/^[A-Za-z0-9_]{1,20}$/)]) })).min(1);
+
+/**
+ * Moves the message a status names (by its wamid) to that state. Meta sends statuses out of order
+ * and more than once; the store keeps only forward moves, so a late `delivered` after `read` is
+ * dropped there. A wamid the transcript does not know (sent before delivery was recorded, or by
+ * another tool on the same number) is ignored.
+ */
+async function recordStatus(status: StatusReport, options: WhatsAppCloudRouteOptions): Promise<void> {
+  const state = DELIVERY_STATES_BY_STATUS[status.status];
+  if (!state) return;
+  const message = await options.store.messages.findByPlatformId(options.channel, status.id);
+  if (!message) {
+    options.logger.debug({ event: 'whatsapp.status_unknown_message', wamid: status.id, status: status.status }, 'status for a message not in any transcript');
+    return;
+  }
+  const code = state === 'failed' ? statusErrors.safeParse(status['errors']).data?.[0]?.code : undefined;
+  const error = state !== 'failed' ? null : code === undefined ? 'WHATSAPP' : `WHATSAPP ${code}`;
+  await options.store.messages.setDelivery(message.conversationId, message.seq, { state, at: statusTime(status.timestamp), platformId: status.id, error });
+}
+
+/** The status's time (Unix seconds as text), or now when it is missing or unreadable. */
+function statusTime(timestamp: string | undefined): Date {
+  const seconds = Number(timestamp);
+  return timestamp !== undefined && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date();
+}
 
 /**
  * Fetches a photo or document into the store. A failure that a retry may fix throws (the delivery is

@@ -16,9 +16,9 @@ export type WhatsAppWebAdapterOptions = {
  * reliable there, so capabilities say none: the renderer writes choices as a numbered list and the
  * bot accepts the number or the words. Only plain text is sent.
  *
- * Limitation: the session runs in one process only (see the owner lock in the channel). A send from
- * a process on standby has no client and throws, so the outbound queue retries it (possibly in the
- * process that holds the session).
+ * The session runs in one process only (see the owner lock in the channel). Queued messages for
+ * this channel are worked only by that process (the channel's `sender`); a send that still reaches
+ * a process without the client throws, and the queue tries again.
  */
 export class WhatsAppWebAdapter extends ChannelAdapter {
   readonly channel = 'whatsapp-web';

@@ -6,6 +6,7 @@ import type { ChannelDependencies, ChannelModule } from '../../src/channels/chan
 import type { ConversationRecord } from '../../src/store/types.js';
 import { conversationFor, externalIdOf } from '../../src/channels/channel-conversations.js';
 import { ChatQueue } from '../../src/channels/chat-queue.js';
+import { channelStatusReporter } from '../../src/channels/channel-status.js';
 import { WhatsAppWebAdapter } from './whatsapp-web-adapter.js';
 
 const CHANNEL = 'whatsapp-web';
@@ -71,6 +72,17 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
   let backoffMs = initialBackoffMs;
   let stopped = false;
   const chats = new ChatQueue();
+  // This process may send once its client is ready, and no longer once the client is dropped.
+  let ready = false;
+  const senderListeners: ((isSender: boolean) => void)[] = [];
+  const setReady = (value: boolean) => {
+    if (ready === value) return;
+    ready = value;
+    for (const listener of senderListeners) listener(value);
+  };
+  const report = channelStatusReporter(deps.statusBoard, CHANNEL, log);
+  // Only "another process holds the session": never written over the owner's own state (or QR).
+  const reportStandby = () => report('standby', {}, { fallback: true });
 
   const adapter = new WhatsAppWebAdapter({
     client: () => client,
@@ -125,6 +137,7 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
   const initialize = (target: WhatsAppClientLike) => {
     target.initialize().catch((error: unknown) => {
       log.error({ err: error, event: 'whatsapp_web.initialize_failed' }, 'WhatsApp Web client failed to initialize');
+      void report('disconnected', { detail: 'initialize_failed' });
       scheduleReinitialize(target);
     });
   };
@@ -136,7 +149,9 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
     log.info({ event: 'whatsapp_web.reinitialize_scheduled', delayMs: delay }, 'WhatsApp Web client will re-initialize');
     retryTimer = setTimeout(() => {
       retryTimer = null;
-      if (!stopped && client === target) initialize(target);
+      if (stopped || client !== target) return;
+      void report('connecting', { detail: 'reconnecting' });
+      initialize(target);
     }, delay);
     retryTimer.unref();
   };
@@ -145,23 +160,34 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
     const created = await createClient();
     if (stopped) return;
     client = created;
-    created.on('qr', (qr: string) => log.warn({ event: 'whatsapp_web.qr', qr }, 'scan this QR code with WhatsApp to link the session'));
+    created.on('qr', (qr: string) => {
+      log.warn({ event: 'whatsapp_web.qr', qr }, 'scan this QR code with WhatsApp to link the session');
+      void report('pairing', { qr });
+    });
+    created.on('authenticated', () => void report('connecting', { detail: 'authenticated' }));
+    created.on('auth_failure', () => void report('disconnected', { detail: 'auth_failure' }));
     created.on('ready', () => {
       backoffMs = initialBackoffMs;
+      setReady(true);
       log.info({ event: 'whatsapp_web.ready' }, 'WhatsApp Web session ready');
+      void report('connected');
     });
     created.on('disconnected', (reason: unknown) => {
+      setReady(false);
       log.warn({ event: 'whatsapp_web.disconnected', reason }, 'WhatsApp Web session disconnected');
+      void report('disconnected', { detail: reasonCode(reason) });
       scheduleReinitialize(created);
     });
     created.on('message', onMessage);
     // Not awaited: launching the browser and linking may take long; events report the progress.
+    void report('connecting');
     initialize(created);
   };
 
   const dropClient = async () => {
     const current = client;
     client = null;
+    setReady(false);
     if (retryTimer) clearTimeout(retryTimer);
     retryTimer = null;
     if (current) await current.destroy().catch((error: unknown) => log.warn({ err: error, event: 'whatsapp_web.destroy_failed' }, 'could not close the WhatsApp Web client'));
@@ -175,6 +201,7 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
       if (extended !== 1) {
         log.error({ event: 'whatsapp_web.lock_lost' }, 'lost the WhatsApp Web session lock; closing the client');
         await dropClient();
+        await reportStandby();
       }
       return;
     }
@@ -186,12 +213,19 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
 
   return {
     adapter,
+    sender: {
+      isSender: () => ready,
+      onChange: (listener) => void senderListeners.push(listener),
+    },
     async start() {
       stopped = false;
       redis = new Redis(config.redisUrl, { lazyConnect: true });
       await redis.connect();
       await tick();
-      if (!client) log.info({ event: 'whatsapp_web.standby' }, 'another process runs the WhatsApp Web session; standing by');
+      if (!client) {
+        log.info({ event: 'whatsapp_web.standby' }, 'another process runs the WhatsApp Web session; standing by');
+        await reportStandby();
+      }
       renewTimer = setInterval(() => {
         tick().catch((error: unknown) => log.warn({ err: error, event: 'whatsapp_web.lock_failed' }, 'could not renew the WhatsApp Web session lock'));
       }, renewMs);
@@ -203,6 +237,7 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
       renewTimer = null;
       const owned = client !== null;
       await dropClient();
+      if (owned) await report('disconnected', { detail: 'stopped' });
       if (redis) {
         if (owned) await redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
         await redis.quit().catch(() => undefined);
@@ -210,6 +245,12 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
       }
     },
   };
+}
+
+/** whatsapp-web.js gives a WAState (`NAVIGATION`, `LOGOUT`, `CONFLICT`…); kept as a short code, nothing else. */
+function reasonCode(reason: unknown): string {
+  const code = typeof reason === 'string' ? reason.replace(/[^A-Za-z0-9_]/g, '').slice(0, 40) : '';
+  return code || 'unknown';
 }
 
 function extensionOf(mimetype: string): string {

@@ -100,6 +100,28 @@ const schema = z.object({
     emptyToUndefined,
     urlWith(['http:', 'https:'], 'https://graph.facebook.com/v23.0').default('https://graph.facebook.com/v23.0'),
   ),
+  WHATSAPP_TEMPLATE_NAME: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[a-z0-9_]{1,512}$/, { message: 'expected a template name in lower case, digits and _ (as in WhatsApp Manager)' }).optional(),
+  ),
+  WHATSAPP_TEMPLATE_LANGUAGES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('ar=ar,en=en')
+      .transform((text, ctx) => {
+        const languages: Record<string, string> = {};
+        for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+          const match = /^(ar|en)=([a-z]{2,3}(?:_[A-Z]{2})?)$/.exec(pair);
+          if (!match) {
+            ctx.addIssue({ code: 'custom', message: `expected locale=language pairs like ar=ar,en=en_US (bad pair "${pair.slice(0, 20)}")` });
+            return z.NEVER;
+          }
+          languages[match[1] as string] = match[2] as string;
+        }
+        return languages;
+      }),
+  ),
   SURVEY_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected milliseconds' }).int().min(0).default(3_600_000)),
   REMINDER_DELAYS_MS: durationList,
   QUIET_HOURS: quietHours,
@@ -143,6 +165,13 @@ export type Config = Readonly<{
     appSecret: string | undefined;
     verifyToken: string | undefined;
     graphUrl: string;
+    /**
+     * The approved template (one body parameter, the message text) used outside WhatsApp's 24-hour
+     * customer-service window; without it such messages fail instead of being sent.
+     */
+    templateName: string | undefined;
+    /** The template's language code per bot locale, e.g. `{ ar: 'ar', en: 'en_US' }`. */
+    templateLanguages: Readonly<Record<string, string>>;
   }>;
   surveyDelayMs: number;
   reminderDelaysMs: readonly number[];
@@ -193,6 +222,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       appSecret: e.WHATSAPP_APP_SECRET,
       verifyToken: e.WHATSAPP_VERIFY_TOKEN,
       graphUrl: e.WHATSAPP_GRAPH_URL,
+      templateName: e.WHATSAPP_TEMPLATE_NAME,
+      templateLanguages: Object.freeze(e.WHATSAPP_TEMPLATE_LANGUAGES),
     }),
     surveyDelayMs: e.SURVEY_DELAY_MS,
     reminderDelaysMs: Object.freeze(e.REMINDER_DELAYS_MS),

@@ -1,4 +1,5 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { AppError } from '../errors/app-error.js';
 import { z } from 'zod';
 import type { I18n } from '../i18n/i18n.js';
 import { DEFAULT_LOCALE } from '../i18n/i18n.js';
@@ -34,6 +35,9 @@ export const OUTBOUND_JOB_OPTIONS = {
   removeOnFail: { age: 30 * 24 * 3600 },
 } as const;
 
+/** How long a message waits when its channel's sender is momentarily away. */
+export const SENDER_RECHECK_MS = 5_000;
+
 export function createOutboundQueue(connection: ConnectionOptions, prefix: string): Queue {
   return new Queue(OUTBOUND_QUEUE, { connection, prefix });
 }
@@ -49,34 +53,66 @@ export async function enqueueOutbound(queue: Queue, payload: OutboundPayload, op
   });
 }
 
-/** Sends queued messages through the conversation's own channel, in line with its turns. */
-export function createOutboundWorker(deps: {
+export type OutboundWorkerDependencies = {
   connection: ConnectionOptions;
   prefix: string;
   runner: TurnRunner;
   i18n: I18n;
   logger: Logger;
+  /** The queue to work; default the shared outbound queue. */
+  queueName?: string;
+  /** False: the caller starts it (`worker.run()`) when it should; default true. */
+  autorun?: boolean;
+  /**
+   * Whether this process can send right now (a single-sender channel between a disconnect and the
+   * worker's pause); when not, the job waits `SENDER_RECHECK_MS` without spending an attempt.
+   */
+  canSend?: () => boolean;
+  /**
+   * Hands a job to another queue instead of sending it here (a channel only one process can send
+   * on); returns true when it did.
+   */
+  forward?: (job: Job) => Promise<boolean>;
   /** Called once a message has failed its last attempt (the staff console shows it). */
   onGaveUp?: (failure: { jobId: string; conversationId: string }) => Promise<void>;
-}): Worker {
-  const log = deps.logger.child({ queue: OUTBOUND_QUEUE });
+};
+
+/**
+ * Sends queued messages through the conversation's own channel, in line with its turns. The job id
+ * is the activity id, so a retried send is the same transcript message, not a second one. A failure
+ * the channel calls permanent (a blocked bot, a number that is not on WhatsApp, a closed window
+ * with no template) is not retried.
+ */
+export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
+  const queueName = deps.queueName ?? OUTBOUND_QUEUE;
+  const log = deps.logger.child({ queue: queueName });
   const worker = new Worker(
-    OUTBOUND_QUEUE,
-    async (job) => {
+    queueName,
+    async (job, token) => {
       const payload = outboundPayload.parse(job.data);
-      await deps.runner.proactive(payload.conversationId, async (context, turn) => {
-        const locale = turn.state.locale ?? turn.conversation.locale ?? DEFAULT_LOCALE;
-        const text = payload.text ?? deps.i18n.t(locale, payload.key ?? '', payload.params);
-        await context.sendActivity({ type: 'message', locale, text, channelData: { author: payload.author } });
-      });
+      if (deps.forward && (await deps.forward(job))) return;
+      if (deps.canSend && !deps.canSend()) {
+        await job.moveToDelayed(Date.now() + SENDER_RECHECK_MS, token);
+        throw new DelayedError();
+      }
+      try {
+        await deps.runner.proactive(payload.conversationId, async (context, turn) => {
+          const locale = turn.state.locale ?? turn.conversation.locale ?? DEFAULT_LOCALE;
+          const text = payload.text ?? deps.i18n.t(locale, payload.key ?? '', payload.params);
+          await context.sendActivity({ id: String(job.id), type: 'message', locale, text, channelData: { author: payload.author } });
+        });
+      } catch (error) {
+        if (error instanceof AppError && !error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);
+        throw error;
+      }
       log.info({ event: 'outbound.sent', jobId: job.id, conversationId: payload.conversationId }, 'outbound message sent');
     },
     // One at a time: a staff reply and the "resolved" notice after it must arrive in that order.
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 1 },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: 1, autorun: deps.autorun ?? true },
   );
   worker.on('failed', (job, error) => {
     log.warn({ event: 'outbound.failed', jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'outbound send failed');
-    const gaveUp = job && job.attemptsMade >= (job.opts.attempts ?? 1);
+    const gaveUp = job && (error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1));
     const conversationId = (job?.data as { conversationId?: unknown } | undefined)?.conversationId;
     if (gaveUp && typeof conversationId === 'string' && deps.onGaveUp) {
       deps.onGaveUp({ jobId: String(job.id), conversationId }).catch((err: unknown) => log.error({ err, event: 'outbound.gave_up_notice_failed' }, 'could not report a failed send'));

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { enqueueOutbound } from '../queues/outbound-queue.js';
-import type { HandoffRecord, MessageRecord, StaffUserRecord } from '../store/types.js';
+import type { DeliveryState, HandoffRecord, MessageRecord, StaffUserRecord } from '../store/types.js';
 import { requestSummary } from './request-routes.js';
 import type { StaffApiDependencies } from './staff-api.js';
 import { badRequest, forbidden, notFound, StaffApiError } from './staff-api-error.js';
@@ -254,7 +254,10 @@ async function requestsOf(deps: StaffApiDependencies, handoff: HandoffRecord) {
   return found.filter((r) => r.status !== 'draft').map(requestSummary);
 }
 
-/** One transcript line: who wrote what, with the files sent (fetched separately by `fileId`); `private` for a note. */
+/**
+ * One transcript line: who wrote what, with the files sent (fetched separately by `fileId`); `private`
+ * for a note; for an outgoing message, how far it got (`delivery`, null when never recorded).
+ */
 function transcriptEntry(m: MessageRecord) {
   const { text, attachments } = m.activity as { text?: unknown; attachments?: unknown };
   return {
@@ -264,8 +267,15 @@ function transcriptEntry(m: MessageRecord) {
     private: isPrivateNote(m),
     text: typeof text === 'string' ? text : null,
     attachments: Array.isArray(attachments) ? attachments.map(attachmentOf) : [],
+    delivery: deliveryOf(m),
     createdAt: m.createdAt,
   };
+}
+
+/** The state, its time and the error code; the platform's id for the message is no business of the console. */
+function deliveryOf(m: MessageRecord): { state: DeliveryState; at: Date; error: string | null } | null {
+  if (m.direction !== 'outgoing' || !m.delivery) return null;
+  return { state: m.delivery.state, at: m.delivery.at, error: m.delivery.error };
 }
 
 function attachmentOf(raw: unknown): { name: string | null; contentType: string | null; fileId: string | null } {

@@ -15,7 +15,7 @@ const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/staff/api/session', summary: 'Sign out' },
   { method: 'get', path: '/staff/api/me', summary: 'The signed-in staff member' },
   { method: 'get', path: '/staff/api/handoffs', summary: 'Conversations waiting for or with a person, oldest waiting first', query: { status: 'waiting | active | resolved', mine: 'true: assigned to me', ...page } },
-  { method: 'get', path: '/staff/api/handoffs/{id}', summary: 'One handoff with the whole transcript (private notes marked `private: true`) and the contact’s support requests (audited)' },
+  { method: 'get', path: '/staff/api/handoffs/{id}', summary: 'One handoff with the whole transcript (private notes marked `private: true`; outgoing messages with `delivery: {state: pending | sent | delivered | read | failed, at, error}` or null) and the contact’s support requests (audited)' },
   { method: 'post', path: '/staff/api/handoffs/{id}/claim', summary: 'Take the conversation (officer/admin may take it over with force)', body: z.object({ force: z.boolean().optional() }) },
   { method: 'post', path: '/staff/api/handoffs/{id}/messages', summary: 'Reply to the beneficiary on their channel (queued, retried)', body: z.object({ text: z.string().min(1).max(4000) }) },
   { method: 'post', path: '/staff/api/handoffs/{id}/notes', summary: 'Add a private note to the transcript for colleagues; never sent to the beneficiary (201)', body: noteBody },
@@ -31,6 +31,13 @@ const OPERATIONS: Operation[] = [
   { method: 'post', path: '/staff/api/staff', summary: 'Create a staff account', roles: 'admin', body: newStaffBody },
   { method: 'patch', path: '/staff/api/staff/{id}', summary: 'Change role, name or active', roles: 'admin', body: staffPatchBody },
   { method: 'get', path: '/staff/api/audit', summary: 'The audit log, newest first', roles: 'admin', query: page },
+  {
+    method: 'get',
+    path: '/staff/api/channels',
+    summary:
+      'Each channel’s connection state (`webchat` and the configured ones): `{items: [{channel, state, since, detail?, qrSvg?}]}`; state is connecting | pairing | connected | disconnected | standby | polling | webhook | unknown. While WhatsApp Web is pairing, `qrSvg` is its QR as SVG (each QR shown is audited)',
+    roles: 'admin',
+  },
 ];
 
 /** The OpenAPI 3.1 document of the staff API, with request bodies from the same zod schemas the routes check. */

@@ -9,6 +9,7 @@ import { handoffRoutes } from './handoff-routes.js';
 import { eventsRoute } from './events-route.js';
 import { adminRoutes } from './admin-routes.js';
 import { assignRoute } from './assign-route.js';
+import { channelRoutes, type ChannelStatusSource } from './channel-routes.js';
 import { openApiRoute } from './openapi.js';
 
 export type StaffApiDependencies = StaffAuthDependencies & {
@@ -17,6 +18,8 @@ export type StaffApiDependencies = StaffAuthDependencies & {
   /** Staff replies and notifications reach beneficiaries through the outbound queue. */
   outbound: Queue;
   i18n: I18n;
+  /** The channels' connection states for the admins' Channels view. */
+  channelStatus: ChannelStatusSource;
 };
 
 /**
@@ -44,5 +47,6 @@ export async function staffApi(app: FastifyInstance, deps: StaffApiDependencies)
   await eventsRoute(app, deps);
   await assignRoute(app, deps);
   await adminRoutes(app, deps);
+  await channelRoutes(app, deps);
   await openApiRoute(app);
 }

@@ -5,7 +5,16 @@
 import crypto from 'node:crypto';
 import { StoreConflictError } from '../errors/store-errors.js';
 import { stripInvisible, toAsciiDigits } from '../text/normalize.js';
-import type { HandoffStatus, MessageAuthor, MessageDirection, RequestDocument, StaffRole, SupportRequestStatus } from './types.js';
+import type {
+  DeliveryState,
+  HandoffStatus,
+  MessageAuthor,
+  MessageDelivery,
+  MessageDirection,
+  RequestDocument,
+  StaffRole,
+  SupportRequestStatus,
+} from './types.js';
 
 /**
  * Accepts a literal list only when it names every member of `Union`, so adding a status to the
@@ -29,6 +38,7 @@ export const SUPPORT_REQUEST_STATUSES = everyValueOf<SupportRequestStatus>()([
   'withdrawn',
 ]);
 export const HANDOFF_STATUSES = everyValueOf<HandoffStatus>()(['waiting', 'active', 'resolved']);
+export const DELIVERY_STATES = everyValueOf<DeliveryState>()(['pending', 'sent', 'delivered', 'read', 'failed']);
 export const STAFF_ROLES = everyValueOf<StaffRole>()(['researcher', 'officer', 'admin']);
 
 /**
@@ -39,6 +49,31 @@ export const OPEN_SUPPORT_REQUEST_STATUSES = ['submitted', 'under_review', 'need
 
 /** Handoffs still needing a person: the ones `findOpenByConversation` looks for. */
 export const OPEN_HANDOFF_STATUSES = ['waiting', 'active'] as const satisfies readonly HandoffStatus[];
+
+/** How far each state is along the way; `failed` is off it. */
+const DELIVERY_PROGRESS: Record<Exclude<DeliveryState, 'failed'>, number> = { pending: 0, sent: 1, delivered: 2, read: 3 };
+
+/**
+ * The states a message may leave for `next` (see `MessageRepository.setDelivery`): any earlier state
+ * on the way; for `failed` only pending and sent (a message the platform delivered did not fail);
+ * and out of `failed` to anything but pending, because a send retried after a failure can succeed.
+ * Both stores use this one list, SQLite in code and MongoDB in its update filter.
+ */
+export function deliveryStatesBefore(next: DeliveryState): DeliveryState[] {
+  if (next === 'failed') return ['pending', 'sent'];
+  const earlier = DELIVERY_STATES.filter((state) => state !== 'failed' && DELIVERY_PROGRESS[state] < DELIVERY_PROGRESS[next]);
+  return next === 'pending' ? earlier : [...earlier, 'failed'];
+}
+
+/** Whether a message whose delivery is `current` (null: never recorded) may move to `next`. */
+export function canMoveDelivery(current: DeliveryState | null, next: DeliveryState): boolean {
+  return current === null || deliveryStatesBefore(next).includes(current);
+}
+
+/** The delivery to store when `next` is accepted over `current`: a null platform id keeps the known one. */
+export function mergeDelivery(current: MessageDelivery | null, next: MessageDelivery): MessageDelivery {
+  return { state: next.state, at: next.at, platformId: next.platformId ?? current?.platformId ?? null, error: next.error };
+}
 
 export function isOneOf<T extends string>(allowed: readonly T[], value: unknown): value is T {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value);

@@ -63,6 +63,27 @@ export type ConversationRecord = {
 export type MessageDirection = 'incoming' | 'outgoing' | 'activity';
 export type MessageAuthor = { kind: 'beneficiary' | 'bot' | 'staff' | 'system'; staffId?: string };
 
+/**
+ * How far an outgoing message got, in order: written to the transcript but not yet handed to the
+ * channel (`pending`), accepted by the platform (`sent`), on the beneficiary's device (`delivered`),
+ * seen (`read`) — or refused (`failed`). Channels report what they can: web chat stops at `sent`
+ * (the transcript is its wire), WhatsApp Cloud reports all four.
+ */
+export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export type MessageDelivery = {
+  state: DeliveryState;
+  /** When the message reached this state (the platform's time when it gives one). */
+  at: Date;
+  /**
+   * The platform's own id for the sent message (WhatsApp's wamid, Telegram's message_id), which its
+   * later status reports name; null when the channel has none.
+   */
+  platformId: string | null;
+  /** Why it failed, as a short code such as `TELEGRAM_SEND_FAILED 403`; never message text or personal data. */
+  error: string | null;
+};
+
 export type MessageRecord = {
   conversationId: string;
   /** 1, 2, 3 … per conversation, in the order written; the Direct Line watermark. */
@@ -73,6 +94,8 @@ export type MessageRecord = {
   activity: Record<string, unknown>;
   /** A channel's own message id, so the same inbound message is never processed twice. */
   dedupeKey: string | null;
+  /** Outgoing messages only: how far the message got (see DeliveryState); null when nobody recorded it. */
+  delivery: MessageDelivery | null;
   createdAt: Date;
 };
 
@@ -216,14 +239,39 @@ export interface MessageRepository {
   /**
    * Appends to a conversation's transcript with the next seq (atomic, also across processes).
    * With a `dedupeKey` already present in that conversation, nothing is written and the earlier
-   * message comes back with `duplicate: true`.
+   * message comes back with `duplicate: true` (its delivery as it stands, not the one given).
    */
   append(
     conversationId: string,
-    input: { direction: MessageDirection; author: MessageAuthor; activity: Record<string, unknown>; dedupeKey?: string | null },
+    input: {
+      direction: MessageDirection;
+      author: MessageAuthor;
+      activity: Record<string, unknown>;
+      dedupeKey?: string | null;
+      /** Defaults to null. */
+      delivery?: MessageDelivery | null;
+    },
   ): Promise<{ message: MessageRecord; duplicate: boolean }>;
   /** In seq order, after `afterSeq` (exclusive); `direction` filters. */
   list(conversationId: string, options?: { afterSeq?: number; direction?: MessageDirection; limit?: number }): Promise<MessageRecord[]>;
+  /**
+   * Moves a message's delivery forward, atomically (also across processes). Reports arrive out of
+   * order (a webhook retried late, a 'delivered' after the 'read'), so a move is applied only when it
+   * goes forward: pending < sent < delivered < read; `failed` replaces only pending or sent, and a
+   * failed message may still move to sent, delivered or read (a retried send got through). Anything
+   * else, including the same state again, leaves the message as it is. A null `platformId` keeps the
+   * one stored, so later reports still find the message.
+   *
+   * Returns the message as stored afterwards (unchanged when the move was refused), or null when the
+   * conversation has no message with that seq.
+   */
+  setDelivery(conversationId: string, seq: number, delivery: MessageDelivery): Promise<MessageRecord | null>;
+  /**
+   * The outgoing message a platform knows as `platformId`, on a conversation of `channel`; null when
+   * there is none. Meant for channels whose ids are unique across chats (a WhatsApp wamid); should one
+   * id match several messages, the newest wins.
+   */
+  findByPlatformId(channel: string, platformId: string): Promise<MessageRecord | null>;
 }
 
 /** Fields a request gathers later in its life; a new request starts without documents or a status note. */

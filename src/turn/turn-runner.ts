@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
-import { TurnContext, type Activity, type ConversationReference } from 'botbuilder-core';
+import { TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
 import { z } from 'zod';
 import type { ChannelAdapter } from '../channels/channel-adapter.js';
 import { initialState, type EngineState } from '../flows/engine-types.js';
 import type { ConversationBot } from '../bot/conversation-bot.js';
 import { setTurnData, type TurnData } from '../bot/turn-data.js';
+import { AppError } from '../errors/app-error.js';
 import { DEFAULT_LOCALE, type I18n } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
-import type { ConversationRecord, MessageAuthor, MessageRecord, Store } from '../store/types.js';
+import type { ConversationRecord, MessageAuthor, MessageDelivery, MessageRecord, Store } from '../store/types.js';
 import type { TurnLock } from './turn-lock.js';
 
 export type TurnRunnerDependencies = {
@@ -19,6 +20,15 @@ export type TurnRunnerDependencies = {
 };
 
 const DRAIN_BATCH = 20;
+
+/**
+ * Where an activity's own id travels past botbuilder, which drops `id` from everything a turn sends
+ * (see `keepGivenIds`); taken off again before the channel sees the activity.
+ */
+const GIVEN_ID = 'activityId';
+
+/** An outgoing activity as written to the transcript: its seq there, and the id it was sent under. */
+type Recorded = { seq: number; activityId: string };
 
 /**
  * Runs turns in order. An inbound activity is first written to the conversation's transcript (which
@@ -44,6 +54,10 @@ export class TurnRunner {
   /**
    * Records an inbound activity and waits until its turn has run (by this process or another).
    * Returns the transcript message; `duplicate` when the same delivery was seen before.
+   *
+   * A repeated delivery drains too: the first one may have been written and then died (a crash, a
+   * timeout) before its turn ran, and the platform only redelivers because it got no answer. Drain
+   * runs only messages past `processedSeq`, so a repeat of a handled message costs one read.
    */
   async receive(
     conversation: ConversationRecord,
@@ -63,7 +77,7 @@ export class TurnRunner {
       activity: incoming as Record<string, unknown>,
       dedupeKey: options.dedupeKey ?? null,
     });
-    if (!result.duplicate) await this.drain(conversation.id);
+    await this.drain(conversation.id);
     return result;
   }
 
@@ -87,7 +101,9 @@ export class TurnRunner {
 
   /**
    * Sends to a conversation outside a turn of the beneficiary's (a staff reply, a reminder), in line
-   * with its turns. `send` gets a context whose sends are recorded like any reply.
+   * with its turns. `send` gets a context whose sends are recorded like any reply. An activity sent
+   * with its own `id` (the outbound queue uses the job id) is recorded under it, so sending it again
+   * after a failed attempt sends it again but adds no second transcript message.
    */
   async proactive(conversationId: string, send: (context: TurnContext, turn: TurnData) => Promise<void>): Promise<void> {
     await this.deps.lock.run(`conv-${conversationId}`, async () => {
@@ -160,31 +176,78 @@ export class TurnRunner {
   }
 
   /**
-   * Gives each outgoing activity its id, sender and time, and writes it to the transcript before the
-   * channel sends it. A proactive send may name its author (`channelData.author`, e.g. the staff
-   * member replying); it is recorded as such and taken off the activity, so staff ids never reach
-   * the channel.
+   * Writes each outgoing activity to the transcript before the channel sends it (delivery `pending`),
+   * then records what the channel said: `sent` with the platform's id for the message, or `failed`
+   * with a short error code (and the error goes on to the caller, e.g. the outbound queue's retry).
+   * Later reports (WhatsApp's delivered/read) move the state on through the store.
    */
   private async recordOutgoing(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    keepGivenIds(context);
     context.onSendActivities(async (ctx, activities, send) => {
       const conversationId = ctx.activity.conversation?.id;
-      for (const activity of activities) {
-        if (activity.type === 'typing') continue;
-        activity.id ??= crypto.randomUUID();
-        activity.timestamp ??= new Date();
-        activity.from = { id: activity.from?.id ?? 'injab-bot', name: 'Injab', role: 'bot' };
-        const author = takeAuthor(activity);
-        if (conversationId) {
-          await this.deps.store.messages.append(conversationId, {
-            direction: 'outgoing',
-            author,
-            activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
-          });
-        }
+      const recorded: (Recorded | null)[] = [];
+      for (const activity of activities) recorded.push(await this.writeOutgoing(conversationId, activity));
+      if (!conversationId) return send();
+      let responses: ResourceResponse[];
+      try {
+        responses = await send();
+      } catch (error) {
+        const failed = failedDelivery(error);
+        await this.markDelivery(conversationId, recorded, () => failed);
+        throw error;
       }
-      return send();
+      await this.markDelivery(conversationId, recorded, (entry, index) => sentDelivery(entry, responses[index]));
+      return responses;
     });
     await next();
+  }
+
+  /**
+   * Gives an outgoing activity its id, sender and time and appends it (typing indicators are not
+   * transcript). Keyed `out:<id>`, so a retried send with the same id is the message already there.
+   * A proactive send may name its author (`channelData.author`, e.g. the staff member replying); it
+   * is recorded as such and taken off the activity, so staff ids never reach the channel.
+   */
+  private async writeOutgoing(conversationId: string | undefined, activity: Partial<Activity>): Promise<Recorded | null> {
+    const givenId = takeChannelData(activity, GIVEN_ID);
+    if (activity.type === 'typing') return null;
+    activity.id ??= typeof givenId === 'string' && givenId !== '' ? givenId : crypto.randomUUID();
+    activity.timestamp ??= new Date();
+    activity.from = { id: activity.from?.id ?? 'injab-bot', name: 'Injab', role: 'bot' };
+    const author = takeAuthor(activity);
+    if (!conversationId) return null;
+    const { message } = await this.deps.store.messages.append(conversationId, {
+      direction: 'outgoing',
+      author,
+      activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
+      dedupeKey: `out:${activity.id}`,
+      delivery: { state: 'pending', at: new Date(), platformId: null, error: null },
+    });
+    return { seq: message.seq, activityId: activity.id };
+  }
+
+  /**
+   * Records the outcome of a send on each message written for it. A store failure here is logged,
+   * not thrown: the message has gone (or failed) already, and throwing would make the outbound
+   * queue send it again.
+   */
+  private async markDelivery(
+    conversationId: string,
+    recorded: readonly (Recorded | null)[],
+    outcome: (entry: Recorded, index: number) => MessageDelivery,
+  ): Promise<void> {
+    for (const [index, entry] of recorded.entries()) {
+      if (!entry) continue;
+      const delivery = outcome(entry, index);
+      try {
+        await this.deps.store.messages.setDelivery(conversationId, entry.seq, delivery);
+      } catch (error) {
+        this.deps.logger.warn(
+          { err: error, event: 'delivery.record_failed', conversationId, seq: entry.seq, state: delivery.state },
+          'could not record a delivery state',
+        );
+      }
+    }
   }
 
   private requireAdapter(channel: string): ChannelAdapter {
@@ -194,18 +257,62 @@ export class TurnRunner {
   }
 }
 
+/**
+ * botbuilder's `TurnContext.sendActivities` deletes the `id` of every activity before the outbound
+ * hooks see it (a channel assigns its own). An id the caller chose is what makes a retried send
+ * recognisable, so this context moves it into channelData, where `writeOutgoing` takes it back.
+ */
+function keepGivenIds(context: TurnContext): void {
+  const sendActivities = context.sendActivities.bind(context);
+  context.sendActivities = (activities) =>
+    sendActivities(
+      activities.map((activity) =>
+        activity.id ? { ...activity, channelData: { ...(activity.channelData as Record<string, unknown> | undefined), [GIVEN_ID]: activity.id } } : activity,
+      ),
+    );
+}
+
+/** Takes `key` off the activity's channelData (dropping channelData when nothing is left) and returns its value. */
+function takeChannelData(activity: Partial<Activity>, key: string): unknown {
+  const channelData = activity.channelData as Record<string, unknown> | undefined;
+  if (!channelData || !(key in channelData)) return undefined;
+  const { [key]: value, ...rest } = channelData;
+  if (Object.keys(rest).length > 0) activity.channelData = rest;
+  else delete activity.channelData;
+  return value;
+}
+
 const outgoingAuthor = z.object({ kind: z.enum(['bot', 'staff', 'system']), staffId: z.string().min(1).optional() });
 
 /** The author a send names in `channelData.author` (removed from the activity), or the bot. */
 function takeAuthor(activity: Partial<Activity>): MessageAuthor {
-  const channelData = activity.channelData as Record<string, unknown> | undefined;
-  if (!channelData || !('author' in channelData)) return { kind: 'bot' };
-  const { author, ...rest } = channelData;
-  if (Object.keys(rest).length > 0) activity.channelData = rest;
-  else delete activity.channelData;
-  const parsed = outgoingAuthor.safeParse(author);
+  const parsed = outgoingAuthor.safeParse(takeChannelData(activity, 'author'));
   if (!parsed.success) return { kind: 'bot' };
   return parsed.data.staffId === undefined ? { kind: parsed.data.kind } : { kind: parsed.data.kind, staffId: parsed.data.staffId };
+}
+
+/**
+ * `sent`, with the platform's id for the message when the channel gave one: a response id that is
+ * empty or just echoes the activity id (web chat, whose transcript is the wire) is no platform id.
+ */
+function sentDelivery(entry: Recorded, response: ResourceResponse | undefined): MessageDelivery {
+  const id = response?.id;
+  const platformId = typeof id === 'string' && id !== '' && id !== entry.activityId ? id : null;
+  return { state: 'sent', at: new Date(), platformId, error: null };
+}
+
+function failedDelivery(error: unknown): MessageDelivery {
+  return { state: 'failed', at: new Date(), platformId: null, error: deliveryErrorCode(error) };
+}
+
+/**
+ * What the transcript keeps of a failed send: the error's stable code and, when it has one, the
+ * HTTP status (`TELEGRAM_SEND_FAILED 403`). Never the message, which may quote the text or a number.
+ */
+export function deliveryErrorCode(error: unknown): string {
+  const code = error instanceof AppError ? error.code : 'SEND_FAILED';
+  const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
+  return typeof status === 'number' ? `${code} ${status}` : code;
 }
 
 function stateOf(conversation: ConversationRecord): EngineState {

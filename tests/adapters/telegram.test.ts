@@ -128,3 +128,17 @@ describe('the Telegram channel', () => {
     expect(texts(replies).length).toBeGreaterThan(0);
   });
 });
+
+describe('typed answers on Telegram', () => {
+  it('hints the expected form of an ID in the input field, where Telegram has no numeric keyboard', async () => {
+    const chat = 5005;
+    await exchange(chat, [textUpdate(chat, 'أبغى أقدم طلب دعم')]);
+    await exchange(chat, [textUpdate(chat, 'أوافق')]);
+    const afterName = await exchange(chat, [textUpdate(chat, 'سارة أحمد العتيبي')]);
+    const askId = afterName.find((m) => (m['reply_markup'] as { force_reply?: boolean } | undefined)?.force_reply);
+    expect(askId?.['reply_markup']).toEqual({ force_reply: true, input_field_placeholder: '10 أرقام تبدأ بـ 1 أو 2' });
+    // A question with choices keeps its inline keyboard instead.
+    const withKeyboard = afterName.filter((m) => (m['reply_markup'] as Keyboard | undefined)?.inline_keyboard);
+    expect(withKeyboard.every((m) => !(m['reply_markup'] as { force_reply?: boolean }).force_reply)).toBe(true);
+  });
+});

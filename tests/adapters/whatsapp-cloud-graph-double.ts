@@ -9,6 +9,8 @@ export type SentMessage = { phoneNumberId: string; authorization: string | undef
  */
 export class GraphDouble {
   readonly sent: SentMessage[] = [];
+  /** Recipients whose 24-hour window is closed: like the real API, only templates reach them (else error 131047). */
+  readonly closedWindows = new Set<string>();
   private readonly media = new Map<string, { bytes: Buffer; mimeType: string }>();
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
   url = '';
@@ -40,7 +42,11 @@ export class GraphDouble {
     if (req.headers.authorization !== 'Bearer t') return json(res, 401, { error: { message: 'bad token' } });
     const send = /^\/([^/]+)\/messages$/.exec(path);
     if (req.method === 'POST' && send?.[1]) {
-      this.sent.push({ phoneNumberId: send[1], authorization: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      if (this.closedWindows.has(String(body['to'])) && body['type'] !== 'template') {
+        return json(res, 400, { error: { message: 'Re-engagement message', type: 'OAuthException', code: 131047 } });
+      }
+      this.sent.push({ phoneNumberId: send[1], authorization: req.headers.authorization, body });
       return json(res, 200, { messaging_product: 'whatsapp', messages: [{ id: `wamid.out-${this.sent.length}` }] });
     }
     const bytes = /^\/media-bytes\/([^/]+)$/.exec(path);

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageRecord } from '../../src/store/types.js';
 import { useTestApp } from '../helpers/test-app.js';
 import { GraphDouble } from './whatsapp-cloud-graph-double.js';
 
@@ -54,6 +55,14 @@ function textOf(body: Record<string, unknown>): string {
   const text = (body['text'] as { body?: string } | undefined)?.body;
   const interactive = (body['interactive'] as { body?: { text?: string } } | undefined)?.body?.text;
   return text ?? interactive ?? '';
+}
+
+/** The newest bot message in the sender's transcript. */
+async function lastReply(waId: string): Promise<MessageRecord> {
+  const conversation = await t().app.store.conversations.findByExternal('whatsapp', waId);
+  const reply = (await t().app.store.messages.list(conversation?.id ?? '', { direction: 'outgoing' })).at(-1);
+  if (!reply) throw new Error(`no reply to ${waId} in the transcript`);
+  return reply;
 }
 
 describe('the WhatsApp Cloud webhook handshake', () => {
@@ -122,11 +131,44 @@ describe('WhatsApp Cloud messages', () => {
     expect(incoming.at(-1)?.activity).toMatchObject({ type: 'message', text: option?.title, from: { id: waId, name: 'Sara' } });
   });
 
-  it('accepts a status callback without replying', async () => {
+  it('accepts a status callback without replying, and ignores one for a message it never sent', async () => {
     const waId = newWaId();
-    const body = delivery(waId, [], [{ id: 'wamid.out-1', status: 'delivered', timestamp: '1700000001', recipient_id: waId }]);
+    const body = delivery(waId, [], [{ id: `wamid.unknown-${crypto.randomUUID()}`, status: 'delivered', timestamp: '1700000001', recipient_id: waId }]);
     expect((await post(body, sign(body))).status).toBe(200);
     expect(graph.sentTo(waId)).toHaveLength(0);
+    expect(await t().app.store.conversations.findByExternal('whatsapp', waId)).toBeNull();
+  });
+
+  it('moves a reply to delivered, then read, by its wamid, and keeps read when a late delivered arrives', async () => {
+    const waId = newWaId();
+    const hello = delivery(waId, [textMessage(waId, 'السلام عليكم')]);
+    await post(hello, sign(hello));
+    const reply = await lastReply(waId);
+    expect(reply.delivery).toMatchObject({ state: 'sent', platformId: expect.stringMatching(/^wamid\.out-/), error: null });
+    const wamid = reply.delivery?.platformId ?? '';
+
+    const report = async (status: Record<string, unknown>) => {
+      const body = delivery(waId, [], [{ id: wamid, recipient_id: waId, ...status }]);
+      expect((await post(body, sign(body))).status).toBe(200);
+      return (await t().app.store.messages.list(reply.conversationId, { afterSeq: reply.seq - 1, limit: 1 }))[0]?.delivery;
+    };
+    expect(await report({ status: 'delivered', timestamp: '1700000100' })).toEqual({ state: 'delivered', at: new Date(1_700_000_100_000), platformId: wamid, error: null });
+    expect(await report({ status: 'read', timestamp: '1700000200' })).toMatchObject({ state: 'read', at: new Date(1_700_000_200_000) });
+    expect(await report({ status: 'delivered', timestamp: '1700000150' })).toMatchObject({ state: 'read', at: new Date(1_700_000_200_000) });
+    expect(await report({ status: 'failed', timestamp: '1700000300', errors: [{ code: 131026 }] })).toMatchObject({ state: 'read' });
+    expect(graph.sentTo(waId).length).toBeGreaterThan(0);
+  });
+
+  it('marks a reply WhatsApp could not deliver as failed with its error code', async () => {
+    const waId = newWaId();
+    const hello = delivery(waId, [textMessage(waId, 'السلام عليكم')]);
+    await post(hello, sign(hello));
+    const reply = await lastReply(waId);
+    const errors = [{ code: 131026, title: 'Message undeliverable', error_data: { details: 'Message Undeliverable.' } }];
+    const body = delivery(waId, [], [{ id: reply.delivery?.platformId, status: 'failed', timestamp: '1700000100', recipient_id: waId, errors }]);
+    expect((await post(body, sign(body))).status).toBe(200);
+    const [stored] = await t().app.store.messages.list(reply.conversationId, { afterSeq: reply.seq - 1, limit: 1 });
+    expect(stored?.delivery).toMatchObject({ state: 'failed', error: 'WHATSAPP 131026', platformId: reply.delivery?.platformId });
   });
 
   it('keeps a photo in the store, attached to the message', async () => {

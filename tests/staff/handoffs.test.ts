@@ -181,9 +181,32 @@ describe('a conversation handed to a person', () => {
     const detail = await api(`/staff/api/handoffs/${handoff.id}`, noura.cookie);
     expect(detail.status).toBe(200);
     const { messages } = (await detail.json()) as { messages: { seq: number; direction: string; author: unknown; text: string | null }[] };
-    expect(messages.find((m) => m.text === reply)).toMatchObject({ direction: 'outgoing', author: { kind: 'staff', staffId: noura.id } });
-    expect(messages.at(-1)).toMatchObject({ direction: 'incoming', author: { kind: 'beneficiary' }, text: 'جزاك الله خير، عندي سؤال عن موعد المراجعة' });
+    expect(messages.find((m) => m.text === reply)).toMatchObject({
+      direction: 'outgoing',
+      author: { kind: 'staff', staffId: noura.id },
+      // Web chat's wire is the transcript: stored is sent.
+      delivery: { state: 'sent', at: expect.any(String), error: null },
+    });
+    expect(messages.at(-1)).toMatchObject({ direction: 'incoming', author: { kind: 'beneficiary' }, text: 'جزاك الله خير، عندي سؤال عن موعد المراجعة', delivery: null });
     expect(messages.map((m) => m.seq)).toEqual([...messages.map((m) => m.seq)].sort((a, b) => a - b));
+  });
+
+  it('shows how far each outgoing message got, with the error code of a failed one but not the platform\'s id for it', async () => {
+    const noura = await researcher('Noura');
+    const { dl, handoff } = await waitingVisitor();
+    const last = (await t().app.store.messages.list(dl.conversationId, { direction: 'outgoing' })).at(-1);
+    if (!last) throw new Error('the bot said nothing');
+    const failedAt = new Date('2026-03-01T08:00:00Z');
+    await t().app.store.messages.setDelivery(dl.conversationId, last.seq, { state: 'failed', at: failedAt, platformId: 'wamid.not-for-staff', error: 'WHATSAPP 131026' });
+
+    const res = await api(`/staff/api/handoffs/${handoff.id}`, noura.cookie);
+    expect(res.status).toBe(200);
+    const { messages } = (await res.json()) as { messages: { seq: number; direction: string; delivery: { state: string; at: string; error: string | null } | null }[] };
+    expect(messages.find((m) => m.seq === last.seq)?.delivery).toEqual({ state: 'failed', at: failedAt.toISOString(), error: 'WHATSAPP 131026' });
+    const others = messages.filter((m) => m.direction !== 'outgoing');
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.map((m) => m.delivery)).toEqual(others.map(() => null));
+    expect(JSON.stringify(messages)).not.toContain('wamid.not-for-staff');
   });
 
   it('lets only the assignee write, and claims a waiting conversation for whoever writes first', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { drawRequestReference, parseRequestReference, REQUEST_REFERENCE_PATTERN } from '../../src/store/record-values.js';
+import { canMoveDelivery, drawRequestReference, parseRequestReference, REQUEST_REFERENCE_PATTERN } from '../../src/store/record-values.js';
+import type { DeliveryState } from '../../src/store/types.js';
 
 describe('parseRequestReference', () => {
   it.each([
@@ -54,5 +55,21 @@ describe('drawRequestReference', () => {
   it('draws a reference that parses back to itself', () => {
     const reference = drawRequestReference();
     expect(parseRequestReference(reference)).toBe(reference);
+  });
+});
+
+describe('canMoveDelivery', () => {
+  // Rows: the state a message is in (null: never recorded); columns: pending, sent, delivered, read, failed.
+  const table: [DeliveryState | null, string][] = [
+    [null, 'yyyyy'],
+    ['pending', 'nyyyy'],
+    ['sent', 'nnyyy'],
+    ['delivered', 'nnnyn'],
+    ['read', 'nnnnn'],
+    ['failed', 'nyyyn'],
+  ];
+  const targets: DeliveryState[] = ['pending', 'sent', 'delivered', 'read', 'failed'];
+  it.each(table)('from %s moves only forward (%s)', (current, allowed) => {
+    expect(targets.map((next) => (canMoveDelivery(current, next) ? 'y' : 'n')).join('')).toBe(allowed);
   });
 });

@@ -95,6 +95,26 @@ describe('SQLite schema migration', () => {
     expect(await store.supportRequests.list({})).toHaveLength(2);
   });
 
+  it('reads messages written before delivery was recorded as having none, and records it from then on', async () => {
+    const { file } = versionOneFile();
+    const db = new Database(file);
+    db.prepare(
+      `INSERT INTO conversations (id, channel, external_id, status, last_seq, created_at, updated_at)
+       VALUES ('conv-1', 'whatsapp', '966500000001', 'bot', 1, '2025-11-02T09:00:00.000Z', '2025-11-02T09:00:00.000Z')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO messages (conversation_id, seq, direction, author, activity, dedupe_key, created_at)
+       VALUES ('conv-1', 1, 'outgoing', '{"kind":"bot"}', ?, NULL, '2025-11-02T09:00:01.000Z')`,
+    ).run(cipher.sealJson({ type: 'message', text: 'أهلًا' }));
+    db.close();
+
+    const store = openStore(file);
+    const [old] = await store.messages.list('conv-1');
+    expect(old).toMatchObject({ seq: 1, direction: 'outgoing', activity: { text: 'أهلًا' }, delivery: null });
+    await store.messages.setDelivery('conv-1', 1, { state: 'sent', at: new Date(), platformId: 'wamid.old', error: null });
+    expect(await store.messages.findByPlatformId('whatsapp', 'wamid.old')).toMatchObject({ seq: 1, delivery: { state: 'sent' } });
+  });
+
   it('records the new version, drops the reference counters, and reopens without migrating again', async () => {
     const { file } = versionOneFile();
     await openStore(file).close();
@@ -104,6 +124,8 @@ describe('SQLite schema migration', () => {
       const tables = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
       expect(tables).toContain('support_request_keys');
       expect(tables).not.toContain('counters');
+      const indexes = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all();
+      expect(indexes).toContain('messages_platform_id');
     } finally {
       raw.close();
     }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
 import { auditContract, handoffContract, surveyContract } from './contract/casework.js';
 import { conversationContract, messageContract } from './contract/conversations.js';
+import { deliveryContract } from './contract/delivery.js';
 import { fileContract } from './contract/files.js';
 import { someConversation } from './contract/helpers.js';
 import { contactContract, staffContract } from './contract/people.js';
@@ -62,6 +63,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     contactContract(store);
     conversationContract(store);
     messageContract(store);
+    deliveryContract(store);
     supportRequestContract(store);
     handoffContract(store);
     surveyContract(store);

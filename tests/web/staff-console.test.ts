@@ -55,6 +55,11 @@ describe('the staff console', () => {
     await staff.fill('#reply-text', 'أهلًا، معك نورة من فريق البحث الاجتماعي');
     await staff.click('#reply-send');
     await chat.locator('.msg[data-role="bot"]', { hasText: 'معك نورة' }).waitFor({ timeout: 10_000 });
+    // Web chat's wire is the transcript, so the reply is marked sent (✓), in words for screen readers.
+    const sentMark = staff.locator('#transcript .msg[data-author="staff"]', { hasText: 'معك نورة' }).locator('.msg-delivery[data-state="sent"]');
+    await sentMark.waitFor({ timeout: 10_000 });
+    expect(await sentMark.getAttribute('title')).toBe('أُرسلت');
+    expect(await sentMark.locator('.sr-only').textContent()).toBe('أُرسلت');
 
     await visitorSays(chat, 'ابي اعرف وش المطلوب للتقديم');
     await staff.locator('#transcript .msg[data-author="beneficiary"]', { hasText: 'وش المطلوب للتقديم' }).waitFor({ timeout: 10_000 });

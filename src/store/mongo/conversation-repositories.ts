@@ -2,11 +2,12 @@
 import crypto from 'node:crypto';
 import type { Cipher } from '../../security/cipher.js';
 import { StoreNotFoundError } from '../../errors/store-errors.js';
-import type { ContactRepository, ConversationRepository, MessageRecord, MessageRepository } from '../types.js';
+import type { ContactRepository, ConversationRepository, MessageDelivery, MessageRecord, MessageRepository } from '../types.js';
 import { channelFromDoc, contactMapping, conversationMapping, messageFromDoc, messageToDoc } from './documents.js';
 import type { ContactChannelDoc, ConversationDoc, MessageDoc, Models } from './models.js';
 import { definedFilter, findById, insertRecord, isDuplicateKeyError, limitOf, pageOf, patchById } from './operations.js';
 import { newContact, newConversation } from '../new-records.js';
+import { deliveryStatesBefore } from '../record-values.js';
 
 export type MongoContext = { models: Models; cipher: Cipher };
 
@@ -98,6 +99,30 @@ export function createMessageRepository({ models, cipher }: MongoContext): Messa
     return conversation.lastSeq;
   };
 
+  const findBySeq = async (conversationId: string, seq: number): Promise<MessageRecord | null> => {
+    const doc = await Message.findOne({ conversationId, seq }).lean<MessageDoc>().exec();
+    return doc ? messageFromDoc(doc, cipher) : null;
+  };
+
+  /**
+   * One conditional update, so the check and the write cannot be split by another process: the filter
+   * matches only a message whose state may move to the new one (`deliveryStatesBefore`), and the
+   * update pipeline keeps the stored platform id when the new one is null.
+   */
+  const moveDelivery = async (conversationId: string, seq: number, delivery: MessageDelivery): Promise<MessageDoc | null> => {
+    const filter = { conversationId, seq, $or: [{ delivery: null }, { 'delivery.state': { $in: deliveryStatesBefore(delivery.state) } }] };
+    // $literal: a value that starts with "$" must never be read as a field path.
+    const next = {
+      state: { $literal: delivery.state },
+      at: { $literal: delivery.at },
+      platformId: delivery.platformId === null ? { $ifNull: ['$delivery.platformId', null] } : { $literal: delivery.platformId },
+      error: { $literal: delivery.error },
+    };
+    return Message.findOneAndUpdate(filter, [{ $set: { delivery: next } }], { returnDocument: 'after', updatePipeline: true })
+      .lean<MessageDoc>()
+      .exec();
+  };
+
   return {
     async append(conversationId, input) {
       const dedupeKey = input.dedupeKey ?? null;
@@ -112,6 +137,7 @@ export function createMessageRepository({ models, cipher }: MongoContext): Messa
         author: input.author,
         activity: input.activity,
         dedupeKey,
+        delivery: input.delivery ?? null,
         createdAt: now,
       };
       const doc = messageToDoc(message, cipher);
@@ -129,6 +155,24 @@ export function createMessageRepository({ models, cipher }: MongoContext): Messa
       const filter = definedFilter({ conversationId, seq: { $gt: options.afterSeq ?? 0 }, direction: options.direction });
       const docs = await Message.find(filter).sort({ seq: 1 }).limit(limitOf(options.limit)).lean<MessageDoc[]>().exec();
       return docs.map((doc) => messageFromDoc(doc, cipher));
+    },
+    async setDelivery(conversationId, seq, delivery) {
+      const moved = await moveDelivery(conversationId, seq, delivery);
+      // Refused (or no such message): the message as it stands, or null.
+      return moved ? messageFromDoc(moved, cipher) : findBySeq(conversationId, seq);
+    },
+    async findByPlatformId(channel, platformId) {
+      // Messages do not carry their channel; the few with this id are checked against their conversations.
+      const docs = await Message.find({ 'delivery.platformId': platformId, direction: 'outgoing' })
+        .sort({ createdAt: -1, seq: -1 })
+        .lean<MessageDoc[]>()
+        .exec();
+      if (docs.length === 0) return null;
+      const conversationIds = [...new Set(docs.map((doc) => doc.conversationId))];
+      const onChannel = await Conversation.find({ _id: { $in: conversationIds }, channel }, { _id: 1 }).lean<{ _id: string }[]>().exec();
+      const ids = new Set(onChannel.map((conversation) => conversation._id));
+      const found = docs.find((doc) => ids.has(doc.conversationId));
+      return found ? messageFromDoc(found, cipher) : null;
     },
   };
 }

@@ -12,6 +12,7 @@ import type {
   ConversationRecord,
   HandoffRecord,
   MessageAuthor,
+  MessageDelivery,
   MessageRecord,
   StaffUserRecord,
   SupportRequestRecord,
@@ -113,8 +114,13 @@ export const conversationMapping: DocumentMapping<ConversationRecord, Conversati
   }),
 };
 
+/** Lean documents carry the subdocument as stored (and none at all before delivery was recorded). */
+function deliveryOf(value: MessageDelivery | null | undefined): MessageDelivery | null {
+  return value ? { state: value.state, at: value.at, platformId: value.platformId ?? null, error: value.error ?? null } : null;
+}
+
 export function messageToDoc(m: MessageRecord, cipher: Cipher): MessageDoc {
-  return { ...m, author: authorOf(m.author), activity: cipher.sealJson(m.activity) };
+  return { ...m, author: authorOf(m.author), activity: cipher.sealJson(m.activity), delivery: deliveryOf(m.delivery) };
 }
 
 export function messageFromDoc(d: MessageDoc, cipher: Cipher): MessageRecord {
@@ -125,6 +131,7 @@ export function messageFromDoc(d: MessageDoc, cipher: Cipher): MessageRecord {
     author: authorOf(d.author),
     activity: openObject(cipher, d.activity, 'activity'),
     dedupeKey: d.dedupeKey ?? null,
+    delivery: deliveryOf(d.delivery),
     createdAt: d.createdAt,
   };
 }

@@ -5,7 +5,7 @@
  */
 import mongoose, { Schema } from 'mongoose';
 import { LOCALES, type Locale } from '../../i18n/i18n.js';
-import { AUTHOR_KINDS, HANDOFF_STATUSES, MESSAGE_DIRECTIONS, STAFF_ROLES, SUPPORT_REQUEST_STATUSES } from '../record-values.js';
+import { AUTHOR_KINDS, DELIVERY_STATES, HANDOFF_STATUSES, MESSAGE_DIRECTIONS, STAFF_ROLES, SUPPORT_REQUEST_STATUSES } from '../record-values.js';
 import {
   CONVERSATION_STATUSES,
   type AuditEventRecord,
@@ -14,6 +14,7 @@ import {
   type ConversationStatus,
   type HandoffRecord,
   type MessageAuthor,
+  type MessageDelivery,
   type MessageDirection,
   type StaffUserRecord,
   type SupportRequestStatus,
@@ -59,6 +60,8 @@ export type MessageDoc = {
   /** Sealed JSON. */
   activity: string;
   dedupeKey: string | null;
+  /** Missing on documents written before delivery was recorded; read as null. */
+  delivery?: MessageDelivery | null;
   createdAt: Date;
 };
 /**
@@ -112,6 +115,16 @@ const authorSchema = new Schema<MessageAuthor>(
   { _id: false },
 );
 
+const deliverySchema = new Schema<MessageDelivery>(
+  {
+    state: { type: String, enum: DELIVERY_STATES, required: true },
+    at: requiredDate,
+    platformId: nullableString,
+    error: nullableString,
+  },
+  { _id: false },
+);
+
 const contactSchema = new Schema<ContactDoc>(
   {
     _id: uuidId,
@@ -162,6 +175,7 @@ const messageSchema = new Schema<MessageDoc>(
     author: { type: authorSchema, required: true },
     activity: requiredString,
     dedupeKey: nullableString,
+    delivery: { type: deliverySchema, default: null },
     createdAt: requiredDate,
   },
   { ...options, collection: 'messages' },
@@ -172,6 +186,9 @@ messageSchema.index(
   { conversationId: 1, dedupeKey: 1 },
   { unique: true, partialFilterExpression: { dedupeKey: { $type: 'string' } } },
 );
+// A platform's status report names only its own id for the message; partial, so the many messages
+// without one cost nothing. Not unique: ids are the platform's, and the store does not vouch for them.
+messageSchema.index({ 'delivery.platformId': 1 }, { partialFilterExpression: { 'delivery.platformId': { $type: 'string' } } });
 
 const supportRequestSchema = new Schema<SupportRequestDoc>(
   {

@@ -1,6 +1,6 @@
 import { StoreNotFoundError } from '../../errors/store-errors.js';
-import { AUTHOR_KINDS, isOneOf, MESSAGE_DIRECTIONS } from '../record-values.js';
-import type { MessageAuthor, MessageRecord, MessageRepository } from '../types.js';
+import { AUTHOR_KINDS, canMoveDelivery, DELIVERY_STATES, isOneOf, mergeDelivery, MESSAGE_DIRECTIONS } from '../record-values.js';
+import type { MessageAuthor, MessageDelivery, MessageRecord, MessageRepository } from '../types.js';
 import {
   asRow,
   asRows,
@@ -11,6 +11,7 @@ import {
   json,
   limitParam,
   oneOf,
+  oneOfOrNull,
   text,
   textOrNull,
   type Row,
@@ -26,6 +27,22 @@ function authorFromJson(value: unknown): MessageAuthor {
   return typeof staffId === 'string' ? { kind, staffId } : { kind };
 }
 
+/** The delivery columns; all NULL for a message whose delivery was never recorded. */
+function deliveryToRow(delivery: MessageDelivery | null): Row {
+  return {
+    delivery_state: delivery?.state ?? null,
+    delivery_at: delivery ? dbDate(delivery.at) : null,
+    platform_id: delivery?.platformId ?? null,
+    delivery_error: delivery?.error ?? null,
+  };
+}
+
+function deliveryFromRow(row: Row): MessageDelivery | null {
+  const state = oneOfOrNull(row, 'delivery_state', DELIVERY_STATES);
+  if (state === null) return null;
+  return { state, at: date(row, 'delivery_at'), platformId: textOrNull(row, 'platform_id'), error: textOrNull(row, 'delivery_error') };
+}
+
 function messageToRow(message: MessageRecord, ctx: SqliteContext): Row {
   return {
     conversation_id: message.conversationId,
@@ -34,6 +51,7 @@ function messageToRow(message: MessageRecord, ctx: SqliteContext): Row {
     author: JSON.stringify(message.author),
     activity: ctx.cipher.sealJson(message.activity),
     dedupe_key: message.dedupeKey,
+    ...deliveryToRow(message.delivery),
     created_at: dbDate(message.createdAt),
   };
 }
@@ -46,6 +64,7 @@ function messageFromRow(row: Row, ctx: SqliteContext): MessageRecord {
     author: authorFromJson(json(row, 'author')),
     activity: expectObject(ctx.cipher.openJson(text(row, 'activity')), 'activity'),
     dedupeKey: textOrNull(row, 'dedupe_key'),
+    delivery: deliveryFromRow(row),
     createdAt: date(row, 'created_at'),
   };
 }
@@ -54,6 +73,11 @@ export function createMessageRepository(ctx: SqliteContext): MessageRepository {
   const findByDedupeKey = (conversationId: string, dedupeKey: string): MessageRecord | null => {
     const sql = 'SELECT * FROM messages WHERE conversation_id = ? AND dedupe_key = ?';
     const row = asRow(ctx.stmt(sql).get(conversationId, dedupeKey));
+    return row ? messageFromRow(row, ctx) : null;
+  };
+
+  const findBySeq = (conversationId: string, seq: number): MessageRecord | null => {
+    const row = asRow(ctx.stmt('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?').get(conversationId, seq));
     return row ? messageFromRow(row, ctx) : null;
   };
 
@@ -78,17 +102,35 @@ export function createMessageRepository(ctx: SqliteContext): MessageRepository {
       author: input.author,
       activity: input.activity,
       dedupeKey,
+      delivery: input.delivery ?? null,
       createdAt: now,
     };
     const row = messageToRow(message, ctx);
     ctx
       .stmt(
-        `INSERT INTO messages (conversation_id, seq, direction, author, activity, dedupe_key, created_at)
-         VALUES (@conversation_id, @seq, @direction, @author, @activity, @dedupe_key, @created_at)`,
+        `INSERT INTO messages (conversation_id, seq, direction, author, activity, dedupe_key,
+                               delivery_state, delivery_at, platform_id, delivery_error, created_at)
+         VALUES (@conversation_id, @seq, @direction, @author, @activity, @dedupe_key,
+                 @delivery_state, @delivery_at, @platform_id, @delivery_error, @created_at)`,
       )
       .run(row);
     ctx.stmt('UPDATE conversations SET last_seq = ?, updated_at = ? WHERE id = ?').run(message.seq, dbDate(now), conversationId);
     return { message: messageFromRow(row, ctx), duplicate: false };
+  });
+
+  /** Read, check the move, write: IMMEDIATE, so two reports of one message cannot both pass the check on a stale read. */
+  const setDelivery = ctx.db.transaction((conversationId: string, seq: number, delivery: MessageDelivery): MessageRecord | null => {
+    const current = findBySeq(conversationId, seq);
+    if (!current || !canMoveDelivery(current.delivery?.state ?? null, delivery.state)) return current;
+    const columns = deliveryToRow(mergeDelivery(current.delivery, delivery));
+    ctx
+      .stmt(
+        `UPDATE messages SET delivery_state = @delivery_state, delivery_at = @delivery_at, platform_id = @platform_id,
+                             delivery_error = @delivery_error
+         WHERE conversation_id = @conversation_id AND seq = @seq`,
+      )
+      .run({ ...columns, conversation_id: conversationId, seq });
+    return findBySeq(conversationId, seq);
   });
 
   return {
@@ -105,6 +147,16 @@ export function createMessageRepository(ctx: SqliteContext): MessageRepository {
       sql += ' ORDER BY seq LIMIT ?';
       params.push(limitParam(options.limit));
       return asRows(ctx.stmt(sql).all(...params)).map((row) => messageFromRow(row, ctx));
+    },
+    async setDelivery(conversationId, seq, delivery) {
+      return setDelivery.immediate(conversationId, seq, delivery);
+    },
+    async findByPlatformId(channel, platformId) {
+      const sql = `SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                   WHERE m.platform_id = ? AND m.direction = 'outgoing' AND c.channel = ?
+                   ORDER BY m.created_at DESC, m.seq DESC LIMIT 1`;
+      const row = asRow(ctx.stmt(sql).get(platformId, channel));
+      return row ? messageFromRow(row, ctx) : null;
     },
   };
 }

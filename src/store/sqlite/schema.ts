@@ -163,7 +163,24 @@ CREATE INDEX IF NOT EXISTS support_request_keys_key ON support_request_keys (key
 DROP TABLE IF EXISTS counters;
 `;
 
-const MIGRATIONS: readonly string[] = [V1, V2];
+/**
+ * Version 3: outgoing messages keep their delivery state (pending, sent, delivered, read, failed),
+ * when it was reached, the platform's id for the message and a short error code. Messages from
+ * version 2 read as never recorded (delivery null).
+ *
+ * `messages_platform_id` serves `findByPlatformId`: a platform's status report names the message by
+ * its own id only (a WhatsApp wamid), so the lookup must not scan the transcript.
+ */
+const V3 = `
+ALTER TABLE messages ADD COLUMN delivery_state TEXT;
+ALTER TABLE messages ADD COLUMN delivery_at TEXT;
+ALTER TABLE messages ADD COLUMN platform_id TEXT;
+ALTER TABLE messages ADD COLUMN delivery_error TEXT;
+
+CREATE INDEX IF NOT EXISTS messages_platform_id ON messages (platform_id) WHERE platform_id IS NOT NULL;
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2, V3];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -26,8 +26,9 @@
     resolved: { status: 'resolved' },
   };
   const EVENT_TYPES = ['handoff.created', 'handoff.claimed', 'handoff.message', 'handoff.released', 'handoff.resolved', 'request.status_changed', 'outbound.failed'];
-  const TABS = ['inbox', 'requests', 'staff', 'audit'];
-  const ADMIN_TABS = new Set(['staff', 'audit']);
+  // `channels` is drawn by channels.js, told through the `staff:view` / `staff:lang` events below.
+  const TABS = ['inbox', 'requests', 'staff', 'audit', 'channels'];
+  const ADMIN_TABS = new Set(['staff', 'audit', 'channels']);
 
   // ---------------------------------------------------------------- DOM helpers
   const $ = (id) => document.getElementById(id);
@@ -374,6 +375,7 @@
     const admin = me.role === 'admin';
     $('tab-staff').hidden = !admin;
     $('tab-audit').hidden = !admin;
+    $('tab-channels').hidden = !admin;
     startEvents();
     startTimers();
     route();
@@ -415,6 +417,7 @@
     $('request-detail').hidden = true;
     hideToast();
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    document.dispatchEvent(new CustomEvent('staff:view', { detail: { tab: null } }));
     showSignin(message, kind);
   }
 
@@ -456,6 +459,7 @@
       btn.tabIndex = on ? 0 : -1;
       $(`panel-${name}`).hidden = !on;
     }
+    document.dispatchEvent(new CustomEvent('staff:view', { detail: { tab } }));
   }
 
   function tabKeys(event) {
@@ -752,7 +756,10 @@
     const incremental = !first && rendered.size > 0 && [...rendered].every((s) => messages.some((m) => String(m.seq) === s)) && !box.querySelector('.placeholder');
     if (incremental) {
       for (const n of box.querySelectorAll('.msg[data-state="pending"]')) n.remove();
-      for (const m of messages) if (!rendered.has(String(m.seq))) box.append(messageNode(m, h));
+      for (const m of messages) {
+        if (!rendered.has(String(m.seq))) box.append(messageNode(m, h));
+        else updateDelivery(box.querySelector(`.msg[data-seq="${CSS.escape(String(m.seq))}"]`), m);
+      }
     } else {
       box.replaceChildren(...messages.map((m) => messageNode(m, h)));
     }
@@ -777,17 +784,64 @@
 
   function messageNode(m, h) {
     const kind = m.author && ['beneficiary', 'bot', 'staff', 'system'].includes(m.author.kind) ? m.author.kind : m.direction === 'incoming' ? 'beneficiary' : 'system';
-    const node = el('div', { class: 'msg', dataset: { author: kind, seq: String(m.seq), direction: m.direction || '', ...(m.private === true ? { private: 'true' } : {}) } },
+    const delivery = deliveryOf(m);
+    const node = el('div', { class: 'msg', dataset: { author: kind, seq: String(m.seq), direction: m.direction || '', ...(m.private === true ? { private: 'true' } : {}), ...(delivery ? { delivery: deliveryKey(delivery) } : {}) } },
       el('div', { class: 'msg-head' },
         el('span', { class: 'msg-who', dir: 'auto', text: authorLabel(m, h) }),
         m.private === true ? el('span', { class: 'msg-private', text: t('privateNote') }) : null,
-        el('time', { class: 'msg-time', datetime: m.createdAt || null, title: fmtDateTime(m.createdAt), text: shortTime(m.createdAt) })));
+        el('span', { class: 'msg-meta' },
+          el('time', { class: 'msg-time', datetime: m.createdAt || null, title: fmtDateTime(m.createdAt), text: shortTime(m.createdAt) }),
+          deliveryMark(delivery))));
     if (m.text) node.append(el('div', { class: 'msg-text', dir: 'auto', text: m.text }));
     const files = Array.isArray(m.attachments) ? m.attachments : [];
     if (files.length) {
       node.append(el('ul', { class: 'files' }, files.map((a) => el('li', { dir: 'auto', text: (a && a.name) || t('attachment') }))));
     }
     return node;
+  }
+
+  // ---------------------------------------------------------------- delivery marks
+  /** What an outgoing message shows after its time, by how far it got; read is ✓✓ in its own colour (staff.css). */
+  const DELIVERY_MARKS = { pending: '◷', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠' };
+
+  /** An outgoing message's delivery as the API gives it, or null (incoming, notes, never recorded, unknown state). */
+  function deliveryOf(m) {
+    const d = m.direction === 'outgoing' ? m.delivery : null;
+    return d && Object.prototype.hasOwnProperty.call(DELIVERY_MARKS, d.state) ? d : null;
+  }
+
+  /** Changes when the mark must change: the state, or the error code of a failure. */
+  function deliveryKey(d) {
+    return d.state === 'failed' && d.error ? `failed:${d.error}` : d.state;
+  }
+
+  /** The state in words, with the error code of a failed send (a code, never message text). */
+  function deliveryText(d) {
+    if (d.state === 'failed' && d.error) {
+      const template = (dict().delivery && dict().delivery.failedWith) || I18N.ar.delivery.failedWith;
+      return template.replace('{error}', d.error);
+    }
+    return label('delivery', d.state);
+  }
+
+  /** The mark is for the eye (its words in the tooltip); screen readers get the words alone. */
+  function deliveryMark(d) {
+    if (!d) return null;
+    const text = deliveryText(d);
+    return el('span', { class: 'msg-delivery', dataset: { state: d.state }, title: text },
+      el('span', { 'aria-hidden': 'true', text: DELIVERY_MARKS[d.state] }),
+      el('span', { class: 'sr-only', text }));
+  }
+
+  /** A message already on screen whose delivery moved on (sent → delivered → read) gets its new mark. */
+  function updateDelivery(node, m) {
+    const d = deliveryOf(m);
+    if (!node || !d || node.dataset.delivery === deliveryKey(d)) return;
+    node.dataset.delivery = deliveryKey(d);
+    const meta = node.querySelector('.msg-meta');
+    const old = meta && meta.querySelector('.msg-delivery');
+    if (old) old.replaceWith(deliveryMark(d));
+    else if (meta) meta.append(deliveryMark(d));
   }
 
   function pendingNode(text) {
@@ -1327,6 +1381,7 @@
     store.set(LANG_KEY, lang);
     applyStaticI18n();
     renderAll();
+    document.dispatchEvent(new CustomEvent('staff:lang', { detail: { lang } }));
   }
 
   /** Re-renders what the page shows from the data it has, in the current language. */

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { Pacer } from '../../src/channels/pacer.js';
+
+/** A pacer on a fake clock: `take` records when each send would start instead of sleeping. */
+function pacerOnClock(options: ConstructorParameters<typeof Pacer>[0]) {
+  let clock = 0;
+  const starts: { chat: string; at: number }[] = [];
+  const pacer = new Pacer({
+    ...options,
+    now: () => clock,
+    wait: async (ms) => {
+      clock += ms;
+    },
+  });
+  return {
+    async send(chat: string) {
+      await pacer.take(chat);
+      starts.push({ chat, at: clock });
+    },
+    starts,
+    advance(ms: number) {
+      clock += ms;
+    },
+  };
+}
+
+describe('the pacer', () => {
+  it('lets a short burst to one chat go at once (spaced only by the overall rate), then one message a second', async () => {
+    const p = pacerOnClock({ overall: { perSecond: 40, burst: 1 }, perChat: { perSecond: 1, burst: 3 } });
+    for (let i = 0; i < 5; i += 1) await p.send('a');
+    expect(p.starts.map((s) => s.at)).toEqual([0, 25, 50, 1000, 2000]);
+  });
+
+  it('never lets more than the overall rate through in any second, across many chats', async () => {
+    const p = pacerOnClock({ overall: { perSecond: 30, burst: 1 }, perChat: { perSecond: 1, burst: 3 } });
+    for (let i = 0; i < 300; i += 1) await p.send(`chat-${i}`);
+    const times = p.starts.map((s) => s.at);
+    for (const start of times) {
+      expect(times.filter((t) => t >= start && t < start + 999.999).length).toBeLessThanOrEqual(30);
+    }
+    // ...and uses the whole rate: 300 messages in ten seconds, not more.
+    expect(times.at(-1)).toBeLessThanOrEqual(10_000);
+    expect(times.at(-1)).toBeGreaterThanOrEqual(9_900);
+  });
+
+  it('does not hold one chat back for another chat\'s traffic beyond the overall limit', async () => {
+    const p = pacerOnClock({ overall: { perSecond: 80, burst: 1 }, perChat: { perSecond: 1, burst: 3 } });
+    for (let i = 0; i < 3; i += 1) await p.send('busy');
+    await p.send('quiet');
+    expect(p.starts.find((s) => s.chat === 'quiet')?.at).toBe(37.5);
+  });
+
+  it('starts a chat fresh after a quiet spell', async () => {
+    const p = pacerOnClock({ overall: { perSecond: 30, burst: 1 }, perChat: { perSecond: 1, burst: 3 } });
+    for (let i = 0; i < 4; i += 1) await p.send('a');
+    p.advance(60_000);
+    const before = p.starts.length;
+    for (let i = 0; i < 3; i += 1) await p.send('a');
+    const burst = p.starts.slice(before).map((s) => s.at);
+    expect((burst.at(-1) ?? 0) - (burst[0] ?? 0)).toBeLessThan(100);
+  });
+});
