@@ -10,6 +10,7 @@ import { noAnswers, type Answerer } from './bot/answerer.js';
 import { ConversationBot } from './bot/conversation-bot.js';
 import type { ServiceRegistry } from './bot/services.js';
 import { createRequestServices } from './requests/request-services.js';
+import { createSurveyServices } from './followups/survey-services.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { createChannels } from './channels/create-channels.js';
 import type { ChannelDependencies, ChannelFactory } from './channels/channel-module.js';
@@ -120,7 +121,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const cipher = createCipher(dataKey.key);
 
     const i18n = createI18n(overrides.localesDir ?? path.join(root, 'locales'));
-    const services: ServiceRegistry = { ...createRequestServices({ cipher }), ...overrides.services };
+    const services: ServiceRegistry = { ...createRequestServices({ cipher }), ...createSurveyServices(), ...overrides.services };
     const flows = loadFlows(overrides.flowsDir ?? path.join(root, 'flows'), {
       i18n,
       services: new Set(Object.keys(services)),

@@ -268,6 +268,30 @@ export class ConversationBot {
     return this.collect(turn, await this.advance(turn, { kind: 'start', flow, ...(data ? { data } : {}) }, []), replies);
   }
 
+  /**
+   * A message the bot sends on its own (a reminder, a survey), inside a proactive turn: says `notice`
+   * if given, then either starts `flow` — keeping a flow in progress to come back to when it ends —
+   * or offers to continue the draft in progress, or asks its current question again. The engine
+   * state it leaves is saved by the turn runner.
+   */
+  async initiate(
+    context: TurnContext,
+    action: { notice?: { key: string; params?: Record<string, string | number> }; start?: { flow: string; data?: Record<string, unknown> }; then?: 'offerResume' | 'reprompt' },
+  ): Promise<void> {
+    const turn = getTurnData(context);
+    const replies: Reply[] = [];
+    if (action.notice) replies.push(say(action.notice.key, action.notice.params ?? {}));
+    if (action.start) {
+      const input: EngineInput = { kind: 'start', flow: action.start.flow, suspend: true, ...(action.start.data ? { data: action.start.data } : {}) };
+      await this.collect(turn, await this.advance(turn, input, []), replies);
+    } else if (action.then === 'offerResume' && turn.state.frame) {
+      await this.collect(turn, await this.advance(turn, { kind: 'offerResume' }, []), replies);
+    } else if (action.then === 'reprompt') {
+      await this.reprompt(turn, replies);
+    }
+    await this.send(context, turn, replies);
+  }
+
   /** Outside working hours, when a social researcher will be there to reply (Asia/Riyadh). */
   private afterHours(turn: TurnData): Reply[] {
     const hours = this.deps.staffHours;

@@ -42,6 +42,12 @@ export type EngineState = {
   misses?: number;
   /** "Menu" was said while a person is in charge: the next yes/no decides whether to leave them. */
   leavingPerson?: boolean;
+  /**
+   * The flow that was in progress when the bot itself started another one (a satisfaction survey
+   * arriving in the middle of an application); it comes back, question and answers intact, when
+   * that one ends. A flow the beneficiary starts themselves drops it.
+   */
+  suspended?: Frame;
 };
 
 export const initialState = (): EngineState => ({ v: 1, locale: null, consent: null, frame: null, invalidCount: 0 });
@@ -49,8 +55,12 @@ export const initialState = (): EngineState => ({ v: 1, locale: null, consent: n
 export type AttachmentInput = { name: string; contentType: string; url?: string; id?: string };
 
 export type EngineInput =
-  /** Starts a flow; `data` seeds its answers (the text that triggered it, files already received). */
-  | { kind: 'start'; flow: string; data?: Record<string, unknown> }
+  /**
+   * Starts a flow; `data` seeds its answers (the text that triggered it, files already received).
+   * `suspend` keeps the flow in progress to come back to when this one ends (for flows the bot
+   * starts on its own, such as a survey).
+   */
+  | { kind: 'start'; flow: string; data?: Record<string, unknown>; suspend?: boolean }
   | { kind: 'text'; text: string }
   | { kind: 'attachments'; attachments: AttachmentInput[] }
   | { kind: 'result'; value: unknown }

@@ -51,6 +51,8 @@ class Run {
     switch (input.kind) {
       case 'start':
         delete this.state.overlay;
+        if (input.suspend && this.state.frame && !this.flow(this.state.frame.flow).passthrough) this.state.suspended = this.state.frame;
+        else if (!input.suspend) delete this.state.suspended;
         return this.finish(this.startFlow(input.flow, undefined, input.data));
       case 'reprompt':
         return this.finish(this.reask());
@@ -77,7 +79,19 @@ class Run {
 
   private finish(status: StepStatus): StepResult {
     if (status === 'idle') this.state.frame = null;
+    if (status === 'idle' && this.state.suspended) status = this.comeBack(this.state.suspended);
     return { state: this.state, effects: this.effects, status, outcome: this.outcome };
+  }
+
+  /** Back to the flow a bot-started one interrupted: says so, then asks its question again. */
+  private comeBack(frame: Frame): StepStatus {
+    delete this.state.suspended;
+    this.state.frame = frame;
+    this.state.invalidCount = 0;
+    this.effects.push({ type: 'say', key: 'form.back_to_form', params: {} });
+    const status = this.reask();
+    if (status === 'idle') this.state.frame = null;
+    return status;
   }
 
   private flow(id: string): Flow {

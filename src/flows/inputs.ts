@@ -2,6 +2,7 @@ import { matchCity } from '../text/eastern-province.js';
 import { normalizeArabic, stripInvisible, toAsciiDigits } from '../text/normalize.js';
 import { readSaudiMobile } from '../text/saudi-mobile.js';
 import { readNumber, readNumberWords } from './read-number.js';
+import { readRating } from './read-rating.js';
 
 export { readNumber } from './read-number.js';
 import type { AttachmentInput, ParseContext, ParseResult } from './engine-types.js';
@@ -111,6 +112,7 @@ export const INPUT_READERS: Partial<Record<InputType, InputReader>> = {
   choice: readChoice,
   yesNo: readYesNo,
   nationalId: readNationalId,
+  rating: (raw, _step, ctx) => readRating(raw, ctx),
   attachment: () => ({ ok: false, error: 'inputs.errors.attachment' }),
 };
 

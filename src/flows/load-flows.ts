@@ -104,7 +104,8 @@ function checkStep(id: string, step: FlowStep, { report, checkKey, checkTarget }
   if (step.ask && !step.input) report(id, 'has an ask but no input type');
   if (step.input && !INPUT_READERS[step.input]) report(id, `input type "${step.input}" has no reader yet`);
   if (step.input === 'choice' && !step.choices && !step.choicesFrom) report(id, 'a choice input needs choices');
-  if (step.choices && step.input !== 'choice') report(id, 'choices are only for input: choice');
+  // A rating shows its scale as buttons; its reader reads the tapped label (stars) like typed text.
+  if (step.choices && step.input !== 'choice' && step.input !== 'rating') report(id, 'choices are only for input: choice or rating');
   for (const c of step.choices ?? []) {
     checkKey(id, c.label);
     checkKey(id, c.match);

@@ -15,7 +15,7 @@ import { z } from 'zod';
  * ```
  */
 
-export const INPUT_TYPES = ['text', 'number', 'nationalId', 'phone', 'city', 'choice', 'yesNo', 'date', 'attachment'] as const;
+export const INPUT_TYPES = ['text', 'number', 'nationalId', 'phone', 'city', 'choice', 'yesNo', 'rating', 'date', 'attachment'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 
 const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected lower_snake_case (letters, digits, _)' });

@@ -500,3 +500,33 @@ describe('flow engine forms: starting with data', () => {
     expect(result.effects).toEqual([{ type: 'cancelled', flow: 'application' }]);
   });
 });
+
+describe('a flow the bot starts in the middle of another', () => {
+  it('comes back to the interrupted question with every answer kept once it ends', () => {
+    const d = application({}, 'treatment');
+    const before = structuredClone(d.data);
+    d.send({ kind: 'start', flow: 'rate', suspend: true });
+    expect(d.at).toBe('score');
+    d.text('⭐⭐⭐⭐');
+    expect(d.data['score']).toBe(4);
+    const back = d.text('skip');
+    expect(keys(back.effects)).toEqual(['say:rate.thanks', 'say:form.back_to_form', 'ask:application.ask.treatment']);
+    expect(d.at).toBe('treatment');
+    expect(d.data).toEqual(before);
+  });
+
+  it('comes back as well when the beneficiary cancels the interrupting flow', () => {
+    const d = application({}, 'treatment');
+    d.send({ kind: 'start', flow: 'rate', suspend: true });
+    const back = d.send({ kind: 'cancel' });
+    expect(keys(back.effects)).toContain('ask:application.ask.treatment');
+    expect(d.at).toBe('treatment');
+  });
+
+  it('forgets the interrupted flow when the beneficiary starts another one themselves', () => {
+    const d = application({}, 'treatment');
+    d.send({ kind: 'start', flow: 'rate', suspend: true });
+    d.start('lookup');
+    expect(d.state.suspended).toBeUndefined();
+  });
+});

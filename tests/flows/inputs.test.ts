@@ -365,3 +365,37 @@ describe('choice question of the application form', () => {
     expect(read('choice', '9', supportType)).toEqual({ ok: false, error: 'inputs.errors.choice', params: { count: 4 } });
   });
 });
+
+describe('satisfaction rating', () => {
+  it.each([
+    ['5', 5],
+    ['٤', 4],
+    ['4/5', 4],
+    ['٣ من ٥', 3],
+    ['⭐⭐⭐⭐', 4],
+    ['⭐️⭐️', 2],
+    ['⭐⭐⭐⭐⭐ ممتاز', 5],
+    ['ممتاز', 5],
+    ['ممتازة', 5],
+    ['جيد جداً', 4],
+    ['زين', 4],
+    ['عادي', 3],
+    ['سيئ', 1],
+    ['اربعة', 4],
+    ['خمس نجوم', 5],
+    ['excellent', 5],
+    ['3 stars', 3],
+    ['😍', 5],
+    ['😡', 1],
+  ])('reads %s as %i', (raw, score) => {
+    expect(read('rating', raw)).toEqual({ ok: true, value: score });
+  });
+
+  it.each(['0', '6', '10', '⭐⭐⭐⭐⭐⭐'])('refuses %s as outside 1–5, saying the range', (raw) => {
+    expect(read('rating', raw)).toEqual({ ok: false, error: 'inputs.errors.rating_range' });
+  });
+
+  it.each(['الخدمة', 'ما ادري', '', '<b>5</b>'])('refuses %j as no rating at all', (raw) => {
+    expect(read('rating', raw)).toMatchObject({ ok: false, error: 'inputs.errors.rating' });
+  });
+});

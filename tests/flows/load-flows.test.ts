@@ -9,6 +9,7 @@ import { loadFlows, type FlowCatalog } from '../../src/flows/load-flows.js';
 import type { FlowSet } from '../../src/flows/schema.js';
 import { VALIDATORS } from '../../src/flows/validators.js';
 import { createI18n } from '../../src/i18n/i18n.js';
+import { createSurveyServices } from '../../src/followups/survey-services.js';
 import { createRequestServices } from '../../src/requests/request-services.js';
 import { createCipher } from '../../src/security/cipher.js';
 
@@ -329,9 +330,9 @@ steps:
 
   it('loads the real flows with the real locales and validators', () => {
     const i18n = createI18n(path.join(root, 'locales'));
-    const services = new Set(Object.keys(createRequestServices({ cipher: createCipher(crypto.randomBytes(32)) })));
+    const services = new Set([...Object.keys(createRequestServices({ cipher: createCipher(crypto.randomBytes(32)) })), ...Object.keys(createSurveyServices())]);
     const flows = loadFlows(path.join(root, 'flows'), { i18n, services, validators: new Set(Object.keys(VALIDATORS)) });
-    for (const id of ['welcome', 'main_menu', 'consent', 'support_request', 'documents', 'request_status']) expect(flows.has(id)).toBe(true);
+    for (const id of ['welcome', 'main_menu', 'consent', 'support_request', 'documents', 'request_status', 'survey']) expect(flows.has(id)).toBe(true);
     expect(flows.get('main_menu')?.passthrough).toBe(true);
   });
 });
