@@ -1,6 +1,6 @@
 /**
  * The defaults of a new record, shared by both stores so SQLite and MongoDB can never disagree on
- * what a fresh contact, conversation, support request, handoff, staff account or audit event looks like.
+ * what a fresh contact, conversation, support request, handoff, survey, staff account or audit event looks like.
  */
 import crypto from 'node:crypto';
 import type {
@@ -16,12 +16,23 @@ import type {
   StaffRepository,
   StaffUserRecord,
   SupportRequestRecord,
+  SurveyRepository,
+  SurveyResponseRecord,
 } from './types.js';
+import { defaultContactPreferences } from './record-values.js';
 
 type InputOf<F> = F extends (input: infer I) => unknown ? I : never;
 
 export function newContact(input: InputOf<ContactRepository['create']>, now = new Date()): ContactRecord {
-  return { id: crypto.randomUUID(), locale: input.locale, displayName: input.displayName, consent: null, createdAt: now, updatedAt: now };
+  return {
+    id: crypto.randomUUID(),
+    locale: input.locale,
+    displayName: input.displayName,
+    consent: null,
+    preferences: defaultContactPreferences(),
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 export function newConversation(input: InputOf<ConversationRepository['create']>, now = new Date()): ConversationRecord {
@@ -79,6 +90,24 @@ export function newHandoff(input: InputOf<HandoffRepository['create']>, now = ne
     createdAt: now,
     claimedAt: null,
     resolvedAt: null,
+  };
+}
+
+/** Fields copied one by one, so the follow-up is the store's own copy and an untyped caller's omission reads as none. */
+export function newSurveyResponse(input: InputOf<SurveyRepository['create']>): SurveyResponseRecord {
+  const followUp = input.followUp ?? null;
+  return {
+    id: crypto.randomUUID(),
+    contactId: input.contactId,
+    conversationId: input.conversationId,
+    milestone: input.milestone,
+    channel: input.channel,
+    staffId: input.staffId,
+    rating: input.rating,
+    comment: input.comment,
+    sentAt: input.sentAt,
+    answeredAt: input.answeredAt,
+    followUp: followUp === null ? null : { ...followUp },
   };
 }
 

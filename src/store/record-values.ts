@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { StoreConflictError } from '../errors/store-errors.js';
 import { stripInvisible, toAsciiDigits } from '../text/normalize.js';
 import type {
+  ContactPreferences,
   DeliveryState,
   HandoffStatus,
   MessageAuthor,
@@ -14,6 +15,7 @@ import type {
   RequestDocument,
   StaffRole,
   SupportRequestStatus,
+  SurveyFollowUpState,
 } from './types.js';
 
 /**
@@ -40,6 +42,15 @@ export const SUPPORT_REQUEST_STATUSES = everyValueOf<SupportRequestStatus>()([
 export const HANDOFF_STATUSES = everyValueOf<HandoffStatus>()(['waiting', 'active', 'resolved']);
 export const DELIVERY_STATES = everyValueOf<DeliveryState>()(['pending', 'sent', 'delivered', 'read', 'failed']);
 export const STAFF_ROLES = everyValueOf<StaffRole>()(['researcher', 'officer', 'admin']);
+export const SURVEY_FOLLOW_UP_STATES = everyValueOf<SurveyFollowUpState>()(['open', 'done']);
+
+/**
+ * A new contact's preferences, and how both stores read a contact stored before preferences
+ * existed: everything on. A fresh object each call, so no record shares it.
+ */
+export function defaultContactPreferences(): ContactPreferences {
+  return { surveys: true, reminders: true };
+}
 
 /**
  * Requests still running, the ones `findOpenByApplicantKeys` looks for: a couple with one of these

@@ -18,12 +18,20 @@ export const CONVERSATION_STATUSES = ['bot', 'waiting', 'human', 'resolved'] as 
 
 export type ConsentRecord = { version: string; at: Date; channel: string };
 
+/**
+ * What the bot may send a contact on its own initiative: satisfaction surveys after a milestone, and
+ * reminders. Both are on for a new contact (and for contacts stored before preferences existed); a
+ * beneficiary can stop either. An update replaces the whole object.
+ */
+export type ContactPreferences = { surveys: boolean; reminders: boolean };
+
 export type ContactRecord = {
   id: string;
   locale: Locale | null;
   /** Sealed at rest. */
   displayName: string | null;
   consent: ConsentRecord | null;
+  preferences: ContactPreferences;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -160,6 +168,22 @@ export type HandoffRecord = {
   resolvedAt: Date | null;
 };
 
+export type SurveyFollowUpState = 'open' | 'done';
+
+/**
+ * A supervisor's task opened by a low rating (1–2): `open` until someone reaches the beneficiary,
+ * then `done` with who closed it, when, and a note.
+ */
+export type SurveyFollowUp = {
+  state: SurveyFollowUpState;
+  openedAt: Date;
+  /** Staff id of the person who closed it; null while open. */
+  doneBy: string | null;
+  doneAt: Date | null;
+  /** Sealed at rest: it may describe the beneficiary's situation. */
+  note: string | null;
+};
+
 export type SurveyResponseRecord = {
   id: string;
   contactId: string | null;
@@ -173,6 +197,8 @@ export type SurveyResponseRecord = {
   comment: string | null;
   sentAt: Date;
   answeredAt: Date | null;
+  /** The supervisor's follow-up of a low rating; null when none was opened. */
+  followUp: SurveyFollowUp | null;
 };
 
 export type StaffRole = 'researcher' | 'officer' | 'admin';
@@ -321,13 +347,31 @@ export interface HandoffRepository {
   claim(id: string, assigneeId: string, expectedAssigneeId: string | null): Promise<HandoffRecord | null>;
 }
 
+/** Which surveys `list` and `count` look at; every field set must match. */
+export type SurveyFilter = {
+  contactId?: string;
+  /** Whether the beneficiary answered (answeredAt set). */
+  answered?: boolean;
+  /** Sent at or after this time. */
+  since?: Date;
+  /** Sent before this time (exclusive), so consecutive periods never count a survey twice. */
+  until?: Date;
+  /** Only surveys whose follow-up is in this state (surveys without one never match). */
+  followUp?: SurveyFollowUpState;
+  /** Exact milestone, e.g. `handoff:<id>`. */
+  milestone?: string;
+};
+
 export interface SurveyRepository {
-  /** Fails with StoreConflictError when the contact already has a survey for that milestone. */
+  /** Fails with StoreConflictError when the contact already has a survey for that milestone. Pass `followUp: null`. */
   create(input: Omit<NewRecord<SurveyResponseRecord>, never>): Promise<SurveyResponseRecord>;
   get(id: string): Promise<SurveyResponseRecord | null>;
+  /** A `followUp` in the patch replaces the whole follow-up. */
   update(id: string, patch: Patch<SurveyResponseRecord>): Promise<SurveyResponseRecord>;
-  /** Newest first. */
-  list(filter: { contactId?: string; answered?: boolean } & Page): Promise<SurveyResponseRecord[]>;
+  /** Newest sent first. */
+  list(filter: SurveyFilter & Page): Promise<SurveyResponseRecord[]>;
+  /** How many surveys `list` would return for the same filter without paging (reports, the console badge). */
+  count(filter: SurveyFilter): Promise<number>;
 }
 
 export interface StaffRepository {

@@ -12,6 +12,7 @@ import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
 
 const V1_DDL = fileURLToPath(new URL('./fixtures/schema-v1.sql', import.meta.url));
+const V3_DDL = fileURLToPath(new URL('./fixtures/schema-v3.sql', import.meta.url));
 const cipher = createCipher(crypto.randomBytes(32));
 const APPLICANT_KEY = crypto.createHash('sha256').update('applicant').digest('hex');
 
@@ -95,6 +96,49 @@ describe('SQLite schema migration', () => {
     expect(await store.supportRequests.list({})).toHaveLength(2);
   });
 
+  /** A file as release 3 left it: one contact and one answered survey with a low rating, from before preferences and follow-ups. */
+  function versionThreeFile(): { file: string; contactId: string; surveyId: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'injab-schema-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'injab.sqlite');
+    const contactId = crypto.randomUUID();
+    const surveyId = crypto.randomUUID();
+    const db = new Database(file);
+    db.exec(fs.readFileSync(V3_DDL, 'utf8'));
+    db.pragma('user_version = 3');
+    db.prepare(
+      `INSERT INTO contacts (id, locale, display_name, consent, created_at, updated_at)
+       VALUES (?, 'ar', ?, NULL, '2026-01-10T08:00:00.000Z', '2026-01-10T08:00:00.000Z')`,
+    ).run(contactId, cipher.seal('أم محمد'));
+    db.prepare(
+      `INSERT INTO survey_responses (id, contact_id, conversation_id, milestone, channel, staff_id, rating, comment, sent_at, answered_at)
+       VALUES (?, ?, 'conv-1', 'handoff:1', 'telegram', 'staff-1', 2, ?, '2026-01-10T09:00:00.000Z', '2026-01-10T09:05:00.000Z')`,
+    ).run(surveyId, contactId, cipher.seal('لم يرد أحد'));
+    db.close();
+    return { file, contactId, surveyId };
+  }
+
+  it('opens a version 3 file: contacts read with surveys and reminders on, surveys with no follow-up', async () => {
+    const { file, contactId, surveyId } = versionThreeFile();
+    const store = openStore(file);
+    expect(await store.contacts.get(contactId)).toMatchObject({ displayName: 'أم محمد', preferences: { surveys: true, reminders: true } });
+    expect(await store.surveys.get(surveyId)).toMatchObject({ rating: 2, comment: 'لم يرد أحد', followUp: null });
+    expect(await store.surveys.list({ followUp: 'open' })).toEqual([]);
+    expect(await store.surveys.count({ since: new Date('2026-01-10T00:00:00Z'), milestone: 'handoff:1' })).toBe(1);
+  });
+
+  it('gives migrated contacts and surveys the new fields on update', async () => {
+    const { file, contactId, surveyId } = versionThreeFile();
+    const store = openStore(file);
+    const contact = await store.contacts.update(contactId, { preferences: { surveys: false, reminders: true } });
+    expect(contact).toMatchObject({ displayName: 'أم محمد', preferences: { surveys: false, reminders: true } });
+    const followUp = { state: 'open' as const, openedAt: new Date('2026-01-10T09:05:00.000Z'), doneBy: null, doneAt: null, note: null };
+    const survey = await store.surveys.update(surveyId, { followUp });
+    expect(survey).toMatchObject({ comment: 'لم يرد أحد', followUp });
+    expect(await store.surveys.list({ followUp: 'open' })).toEqual([survey]);
+    expect(await store.contacts.get(contactId)).toEqual(contact);
+  });
+
   it('reads messages written before delivery was recorded as having none, and records it from then on', async () => {
     const { file } = versionOneFile();
     const db = new Database(file);
@@ -115,6 +159,24 @@ describe('SQLite schema migration', () => {
     expect(await store.messages.findByPlatformId('whatsapp', 'wamid.old')).toMatchObject({ seq: 1, delivery: { state: 'sent' } });
   });
 
+  it('answers the report and badge queries from the survey indexes', async () => {
+    const { file } = versionThreeFile();
+    await openStore(file).close();
+    const raw = new Database(file, { readonly: true });
+    try {
+      const plan = (sql: string) =>
+        raw
+          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all('x')
+          .map((step) => JSON.stringify(step))
+          .join('\n');
+      expect(plan('SELECT COUNT(*) FROM survey_responses WHERE follow_up_state = ?')).toContain('survey_responses_follow_up');
+      expect(plan('SELECT * FROM survey_responses WHERE sent_at >= ? ORDER BY sent_at DESC')).toContain('survey_responses_sent_at');
+    } finally {
+      raw.close();
+    }
+  });
+
   it('records the new version, drops the reference counters, and reopens without migrating again', async () => {
     const { file } = versionOneFile();
     await openStore(file).close();
@@ -126,6 +188,7 @@ describe('SQLite schema migration', () => {
       expect(tables).not.toContain('counters');
       const indexes = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all();
       expect(indexes).toContain('messages_platform_id');
+      expect(indexes).toEqual(expect.arrayContaining(['survey_responses_sent_at', 'survey_responses_follow_up']));
     } finally {
       raw.close();
     }

@@ -131,6 +131,42 @@ describe('SQLite store', () => {
     }
   });
 
+  it("seals a survey's comment and its follow-up note in rows and in the file", async () => {
+    const file = tempFile();
+    const store = openStore(file);
+    const comment = `لم يتصل أحد ${NATIONAL_ID}`;
+    const note = `زوجها في المستشفى، الهوية ${NATIONAL_ID}`;
+    const created = await store.surveys.create({
+      contactId: 'c1',
+      conversationId: 'conv-1',
+      milestone: 'handoff:1',
+      channel: 'telegram',
+      staffId: null,
+      rating: 1,
+      comment,
+      sentAt: new Date(),
+      answeredAt: new Date(),
+      followUp: { state: 'open', openedAt: new Date(), doneBy: null, doneAt: null, note: null },
+    });
+    await store.surveys.update(created.id, { followUp: { state: 'done', openedAt: new Date(), doneBy: 'staff-1', doneAt: new Date(), note } });
+    expect((await store.surveys.get(created.id))?.followUp?.note).toBe(note);
+
+    const raw = new Database(file, { readonly: true });
+    try {
+      const row = raw.prepare('SELECT comment, follow_up_state, follow_up_note FROM survey_responses').get();
+      expect(row).toEqual({ comment: expect.stringMatching(/^v1\./), follow_up_state: 'done', follow_up_note: expect.stringMatching(/^v1\./) });
+      for (const secret of [NATIONAL_ID, comment, note]) expect(JSON.stringify(row)).not.toContain(secret);
+    } finally {
+      raw.close();
+    }
+
+    await store.close();
+    const files = fs.readdirSync(path.dirname(file)).map((name) => fs.readFileSync(path.join(path.dirname(file), name)));
+    for (const bytes of files) {
+      for (const secret of [NATIONAL_ID, 'المستشفى', 'لم يتصل']) expect(bytes.includes(secret)).toBe(false);
+    }
+  });
+
   it("keeps files sealed in a files folder beside the database: neither the bytes nor the name in the clear", async () => {
     const file = tempFile();
     const store = openStore(file);

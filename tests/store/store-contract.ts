@@ -11,6 +11,7 @@ import { fileContract } from './contract/files.js';
 import { someConversation } from './contract/helpers.js';
 import { contactContract, staffContract } from './contract/people.js';
 import { supportRequestContract } from './contract/support-requests.js';
+import { contactPreferencesContract, surveyFollowUpContract } from './contract/surveys-preferences.js';
 
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>, cleanup?: () => Promise<void>): void {
   describe(`${name} store contract`, () => {
@@ -67,6 +68,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     supportRequestContract(store);
     handoffContract(store);
     surveyContract(store);
+    contactPreferencesContract(store);
+    surveyFollowUpContract(store);
     staffContract(store);
     auditContract(store);
     fileContract(store);

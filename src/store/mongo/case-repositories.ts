@@ -1,18 +1,18 @@
 /** Support requests, handoffs, surveys, staff and the audit trail on MongoDB. */
-import crypto from 'node:crypto';
 import { normalizeEmail, OPEN_HANDOFF_STATUSES, OPEN_SUPPORT_REQUEST_STATUSES, withFreshReference } from '../record-values.js';
 import type {
   AuditRepository,
   HandoffRepository,
   StaffRepository,
   SupportRequestRepository,
+  SurveyFilter,
   SurveyRepository,
 } from '../types.js';
 import type { MongoContext } from './conversation-repositories.js';
 import { auditFromDoc, handoffMapping, staffMapping, supportRequestMapping, surveyMapping } from './documents.js';
 import type { AuditEventDoc, HandoffDoc, StaffUserDoc, SupportRequestDoc, SurveyResponseDoc } from './models.js';
 import { definedFilter, findById, insertRecord, pageOf, patchById } from './operations.js';
-import { newAuditEvent, newHandoff, newStaffUser, newSupportRequest } from '../new-records.js';
+import { newAuditEvent, newHandoff, newStaffUser, newSupportRequest, newSurveyResponse } from '../new-records.js';
 
 export function createSupportRequestRepository({ models, cipher }: MongoContext): SupportRequestRepository {
   const { SupportRequest } = models;
@@ -84,16 +84,29 @@ export function createHandoffRepository({ models, cipher }: MongoContext): Hando
   };
 }
 
+/** The query `list` and `count` share, so a count always matches the list it stands for. */
+function surveyQuery(filter: SurveyFilter): Record<string, unknown> {
+  const answered = filter.answered === undefined ? undefined : filter.answered ? { $ne: null } : null;
+  const sentAt = definedFilter({ $gte: filter.since, $lt: filter.until });
+  return definedFilter({
+    contactId: filter.contactId,
+    answeredAt: answered,
+    sentAt: Object.keys(sentAt).length === 0 ? undefined : sentAt,
+    // Surveys stored before follow-ups existed have no `followUp` field, so they never match a state.
+    'followUp.state': filter.followUp,
+    milestone: filter.milestone,
+  });
+}
+
 export function createSurveyRepository({ models, cipher }: MongoContext): SurveyRepository {
   const { SurveyResponse } = models;
   return {
-    create: (input) => insertRecord(SurveyResponse, surveyMapping, cipher, { ...input, id: crypto.randomUUID() }),
+    create: (input) => insertRecord(SurveyResponse, surveyMapping, cipher, newSurveyResponse(input)),
     get: (id) => findById(SurveyResponse, surveyMapping, cipher, id),
     update: (id, patch) => patchById(SurveyResponse, surveyMapping, cipher, id, patch),
     async list(filter) {
       const { skip, limit } = pageOf(filter);
-      const answered = filter.answered === undefined ? undefined : filter.answered ? { $ne: null } : null;
-      const docs = await SurveyResponse.find(definedFilter({ contactId: filter.contactId, answeredAt: answered }))
+      const docs = await SurveyResponse.find(surveyQuery(filter))
         .sort({ sentAt: -1, _id: -1 })
         .skip(skip)
         .limit(limit)
@@ -101,6 +114,7 @@ export function createSurveyRepository({ models, cipher }: MongoContext): Survey
         .exec();
       return docs.map((doc) => surveyMapping.fromDoc(doc, cipher));
     },
+    count: (filter) => SurveyResponse.countDocuments(surveyQuery(filter)).exec(),
   };
 }
 

@@ -3,11 +3,12 @@
  * and everything read comes back as the plain record shape both stores return.
  */
 import type { Cipher } from '../../security/cipher.js';
-import { isPlainObject, normalizeEmail, requestDocumentsFrom } from '../record-values.js';
+import { defaultContactPreferences, isPlainObject, normalizeEmail, requestDocumentsFrom } from '../record-values.js';
 import type {
   AuditEventRecord,
   ConsentRecord,
   ContactChannelRecord,
+  ContactPreferences,
   ContactRecord,
   ConversationRecord,
   HandoffRecord,
@@ -16,6 +17,7 @@ import type {
   MessageRecord,
   StaffUserRecord,
   SupportRequestRecord,
+  SurveyFollowUp,
   SurveyResponseRecord,
 } from '../types.js';
 import type {
@@ -69,15 +71,27 @@ function openObject(cipher: Cipher, value: string, what: string): Record<string,
   return opened;
 }
 
+/** Lean documents skip schema defaults: a contact stored before preferences existed has everything on. */
+function preferencesOf(value: ContactPreferences | null | undefined): ContactPreferences {
+  const defaults = defaultContactPreferences();
+  return { surveys: value?.surveys ?? defaults.surveys, reminders: value?.reminders ?? defaults.reminders };
+}
+
 export const contactMapping: DocumentMapping<ContactRecord, ContactDoc> = {
   what: 'contact',
   fixedFields: ['id', 'createdAt'],
-  toDoc: ({ id, ...c }, cipher) => ({ ...c, _id: id, displayName: sealOrNull(cipher, c.displayName) }),
+  toDoc: ({ id, ...c }, cipher) => ({
+    ...c,
+    _id: id,
+    displayName: sealOrNull(cipher, c.displayName),
+    preferences: preferencesOf(c.preferences),
+  }),
   fromDoc: (d, cipher) => ({
     id: d._id,
     locale: d.locale ?? null,
     displayName: openOrNull(cipher, d.displayName),
     consent: consentOrNull(d.consent),
+    preferences: preferencesOf(d.preferences),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   }),
@@ -183,10 +197,22 @@ export const handoffMapping: DocumentMapping<HandoffRecord, HandoffDoc> = {
   }),
 };
 
+/** A follow-up with its note sealed (to store) or opened (to read); copied field by field either way. */
+function followUpWith(value: SurveyFollowUp | null | undefined, note: (note: string | null | undefined) => string | null): SurveyFollowUp | null {
+  return value
+    ? { state: value.state, openedAt: value.openedAt, doneBy: value.doneBy ?? null, doneAt: value.doneAt ?? null, note: note(value.note) }
+    : null;
+}
+
 export const surveyMapping: DocumentMapping<SurveyResponseRecord, SurveyResponseDoc> = {
   what: 'survey response',
   fixedFields: ['id'],
-  toDoc: ({ id, ...s }, cipher) => ({ ...s, _id: id, comment: sealOrNull(cipher, s.comment) }),
+  toDoc: ({ id, ...s }, cipher) => ({
+    ...s,
+    _id: id,
+    comment: sealOrNull(cipher, s.comment),
+    followUp: followUpWith(s.followUp, (note) => sealOrNull(cipher, note ?? null)),
+  }),
   fromDoc: (d, cipher) => ({
     id: d._id,
     contactId: d.contactId ?? null,
@@ -198,6 +224,7 @@ export const surveyMapping: DocumentMapping<SurveyResponseRecord, SurveyResponse
     comment: openOrNull(cipher, d.comment),
     sentAt: d.sentAt,
     answeredAt: d.answeredAt ?? null,
+    followUp: followUpWith(d.followUp, (note) => openOrNull(cipher, note)),
   }),
 };
 

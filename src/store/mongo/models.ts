@@ -5,12 +5,22 @@
  */
 import mongoose, { Schema } from 'mongoose';
 import { LOCALES, type Locale } from '../../i18n/i18n.js';
-import { AUTHOR_KINDS, DELIVERY_STATES, HANDOFF_STATUSES, MESSAGE_DIRECTIONS, STAFF_ROLES, SUPPORT_REQUEST_STATUSES } from '../record-values.js';
+import {
+  AUTHOR_KINDS,
+  defaultContactPreferences,
+  DELIVERY_STATES,
+  HANDOFF_STATUSES,
+  MESSAGE_DIRECTIONS,
+  STAFF_ROLES,
+  SUPPORT_REQUEST_STATUSES,
+  SURVEY_FOLLOW_UP_STATES,
+} from '../record-values.js';
 import {
   CONVERSATION_STATUSES,
   type AuditEventRecord,
   type ConsentRecord,
   type ContactChannelRecord,
+  type ContactPreferences,
   type ConversationStatus,
   type HandoffRecord,
   type MessageAuthor,
@@ -18,6 +28,7 @@ import {
   type MessageDirection,
   type StaffUserRecord,
   type SupportRequestStatus,
+  type SurveyFollowUp,
   type SurveyResponseRecord,
 } from '../types.js';
 
@@ -30,6 +41,8 @@ export type ContactDoc = {
   /** Sealed. */
   displayName: string | null;
   consent: ConsentRecord | null;
+  /** Missing on documents written before preferences existed; read as everything on. */
+  preferences?: ContactPreferences;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -89,8 +102,8 @@ export type SupportRequestDoc = {
   submittedAt: Date | null;
 };
 export type HandoffDoc = AsDocument<HandoffRecord>;
-/** `comment` is sealed. */
-export type SurveyResponseDoc = AsDocument<SurveyResponseRecord>;
+/** `comment` and `followUp.note` are sealed; `followUp` is missing on documents written before it existed (read as null). */
+export type SurveyResponseDoc = Omit<AsDocument<SurveyResponseRecord>, 'followUp'> & { followUp?: SurveyFollowUp | null };
 export type StaffUserDoc = AsDocument<StaffUserRecord>;
 export type AuditEventDoc = AsDocument<AuditEventRecord>;
 
@@ -125,12 +138,29 @@ const deliverySchema = new Schema<MessageDelivery>(
   { _id: false },
 );
 
+const preferencesSchema = new Schema<ContactPreferences>(
+  { surveys: { type: Boolean, required: true, default: true }, reminders: { type: Boolean, required: true, default: true } },
+  { _id: false },
+);
+
+const followUpSchema = new Schema<SurveyFollowUp>(
+  {
+    state: { type: String, enum: SURVEY_FOLLOW_UP_STATES, required: true },
+    openedAt: requiredDate,
+    doneBy: nullableString,
+    doneAt: nullableDate,
+    note: nullableString,
+  },
+  { _id: false },
+);
+
 const contactSchema = new Schema<ContactDoc>(
   {
     _id: uuidId,
     locale: { type: String, enum: LOCALES, default: null },
     displayName: nullableString,
     consent: { type: consentSchema, default: null },
+    preferences: { type: preferencesSchema, default: defaultContactPreferences },
     createdAt: requiredDate,
     updatedAt: requiredDate,
   },
@@ -245,9 +275,13 @@ const surveyResponseSchema = new Schema<SurveyResponseDoc>(
     comment: nullableString,
     sentAt: requiredDate,
     answeredAt: nullableDate,
+    followUp: { type: followUpSchema, default: null },
   },
   { ...options, collection: 'survey_responses' },
 );
+// The satisfaction report reads surveys sent in a period; the console badge counts open follow-ups.
+surveyResponseSchema.index({ sentAt: -1 });
+surveyResponseSchema.index({ 'followUp.state': 1, sentAt: -1 });
 // One survey per contact and milestone; surveys without a contact never collide (as in SQLite).
 surveyResponseSchema.index(
   { contactId: 1, milestone: 1 },

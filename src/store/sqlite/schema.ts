@@ -180,7 +180,30 @@ ALTER TABLE messages ADD COLUMN delivery_error TEXT;
 CREATE INDEX IF NOT EXISTS messages_platform_id ON messages (platform_id) WHERE platform_id IS NOT NULL;
 `;
 
-const MIGRATIONS: readonly string[] = [V1, V2, V3];
+/**
+ * Version 4: contacts keep what the bot may send them on its own (surveys, reminders), both on by
+ * default, so contacts from version 3 read as having stopped nothing. Survey responses keep a
+ * supervisor's follow-up of a low rating: its state (NULL: none opened), when it was opened, who
+ * closed it and when, and the closing note (sealed). Rows from version 3 read as no follow-up.
+ *
+ * The indexes serve the satisfaction report and the console badge: surveys sent in a period, and
+ * the open (or done) follow-ups. The second is partial, as most surveys never get a follow-up.
+ */
+const V4 = `
+ALTER TABLE contacts ADD COLUMN prefers_surveys INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE contacts ADD COLUMN prefers_reminders INTEGER NOT NULL DEFAULT 1;
+
+ALTER TABLE survey_responses ADD COLUMN follow_up_state TEXT;
+ALTER TABLE survey_responses ADD COLUMN follow_up_opened_at TEXT;
+ALTER TABLE survey_responses ADD COLUMN follow_up_done_by TEXT;
+ALTER TABLE survey_responses ADD COLUMN follow_up_done_at TEXT;
+ALTER TABLE survey_responses ADD COLUMN follow_up_note TEXT;
+
+CREATE INDEX IF NOT EXISTS survey_responses_sent_at ON survey_responses (sent_at);
+CREATE INDEX IF NOT EXISTS survey_responses_follow_up ON survey_responses (follow_up_state, sent_at) WHERE follow_up_state IS NOT NULL;
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

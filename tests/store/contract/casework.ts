@@ -71,6 +71,7 @@ export function surveyContract(store: CurrentStore): void {
     comment: null,
     sentAt: new Date(),
     answeredAt: null,
+    followUp: null,
   });
 
   describe('surveys', () => {
