@@ -11,6 +11,10 @@ import { ConversationBot } from './bot/conversation-bot.js';
 import type { ServiceRegistry } from './bot/services.js';
 import { createRequestServices } from './requests/request-services.js';
 import { createSurveyServices } from './followups/survey-services.js';
+import { createFollowupWorker } from './followups/followup-worker.js';
+import { createFollowupsQueue, FollowUps } from './followups/followups.js';
+import { holdFor } from './followups/hold.js';
+import type { TurnData } from './bot/turn-data.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { createChannels } from './channels/create-channels.js';
 import type { ChannelDependencies, ChannelFactory } from './channels/channel-module.js';
@@ -76,6 +80,9 @@ export type App = {
   /** Live events for the staff console (shared by all processes through Redis). */
   readonly events: StaffEvents;
   readonly outbound: Queue;
+  /** Schedules surveys and reminders (delayed jobs on `followupsQueue`). */
+  readonly followUps: FollowUps;
+  readonly followupsQueue: Queue;
   readonly http: FastifyInstance | null;
   /** Starts listening (web) and working (worker); resolves with the base URL when there is one. */
   start(): Promise<string | null>;
@@ -121,7 +128,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const cipher = createCipher(dataKey.key);
 
     const i18n = createI18n(overrides.localesDir ?? path.join(root, 'locales'));
-    const services: ServiceRegistry = { ...createRequestServices({ cipher }), ...createSurveyServices(), ...overrides.services };
+    // Services are named before the flows load (to check them); the follow-ups they tell exist once Redis does.
+    const later: { followUps?: FollowUps; events?: StaffEvents } = {};
+    const services: ServiceRegistry = {
+      ...createRequestServices({
+        cipher,
+        onSubmitted: async (request) => {
+          if (request.conversationId) await later.followUps?.documentsMissing(request.id, request.conversationId);
+        },
+      }),
+      ...createSurveyServices({ onLowRating: async (survey) => later.events?.publish({ type: 'survey.followup_opened', id: survey.id, conversationId: survey.conversationId }) }),
+      ...overrides.services,
+    };
     const flows = loadFlows(overrides.flowsDir ?? path.join(root, 'flows'), {
       i18n,
       services: new Set(Object.keys(services)),
@@ -136,6 +154,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const redis = await connect(openRedis(endpoint.url), closers, 'redis');
     const queueRedis = await connect(openRedis(endpoint.url), closers, 'queue redis');
     const bullPrefix = `${config.redisPrefix}-bull`;
+    const now = overrides.now ?? Date.now;
+    const followupsQueue = createFollowupsQueue(queueRedis, bullPrefix);
+    closers.push({ name: 'follow-ups queue', close: () => followupsQueue.close() });
+    const followUps = new FollowUps(followupsQueue, {
+      surveyDelayMs: config.surveyDelayMs,
+      reminderDelaysMs: config.reminderDelaysMs,
+      logger,
+      isDraft: (flowId) => flows.get(flowId)?.draft === true,
+      now,
+    });
+    later.followUps = followUps;
 
     const knowledge = overrides.answerer || role === 'worker' ? null : openKnowledge(config, overrides, root, logger);
     if (knowledge) closers.push({ name: 'knowledge', close: async () => knowledge.close() });
@@ -147,6 +176,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
 
     const staffEvents = new StaffEvents(redis, config.redisPrefix);
+    later.events = staffEvents;
     if (role === 'all' || role === 'web') await staffEvents.listen(await connect(openRedis(endpoint.url), closers, 'staff events subscriber'));
 
     const vocabulary = new Vocabulary(i18n);
@@ -167,7 +197,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       prefix: `${config.redisPrefix}:lock:`,
       onRenewError: (error) => logger.warn({ err: error, event: 'lock.renew_failed' }, 'could not renew a turn lock'),
     });
-    const runner = new TurnRunner({ store, lock, bot, i18n, logger });
+    const runner = new TurnRunner({ store, lock, bot, i18n, logger, onSaved: (before, after) => followUps.conversationSaved(before, after) });
     const webchat = new DirectLineAdapter();
     runner.register(webchat);
     for (const adapter of overrides.adapters ?? []) runner.register(adapter);
@@ -191,6 +221,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       logger,
       onGaveUp: ({ jobId, conversationId }: { jobId: string; conversationId: string }) =>
         staffEvents.publish({ type: 'outbound.failed', id: jobId, conversationId }),
+      holdAutomatic: async (turn: TurnData) => (await holdFor(turn, { store, quietHours: config.quietHours, now }))?.untilMs ?? null,
     };
     // Any process may become a channel's single sender (it holds the WhatsApp Web session).
     const senderRedis = channels.some((channel) => channel.sender) ? await connect(openRedis(endpoint.url), closers, 'sender queue redis') : null;
@@ -216,6 +247,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       });
       const started = worker;
       closers.push({ name: 'outbound worker', close: () => started.close() });
+      const followupRedis = await connect(openRedis(endpoint.url), closers, 'follow-ups worker redis');
+      const followupWorker = createFollowupWorker({
+        connection: followupRedis,
+        prefix: bullPrefix,
+        store,
+        runner,
+        bot,
+        flows,
+        followUps,
+        i18n,
+        quietHours: config.quietHours,
+        logger,
+        now,
+        onSurveySent: (survey) => staffEvents.publish({ type: 'survey.sent', id: survey.id, conversationId: survey.conversationId }),
+      });
+      closers.push({ name: 'follow-ups worker', close: () => followupWorker.close() });
     }
 
     let http: FastifyInstance | null = null;
@@ -229,7 +276,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         readiness: { store: () => store.ping(), redis: () => redis.ping() },
         plugins: [
           (app) => directLineRoutes(app, { store, runner, adapter: webchat }),
-          (app) => staffApi(app, { store, sessions: staffSessions, events: staffEvents, outbound, i18n, channelStatus: { board: statusBoard, channels: channelNames } }),
+          (app) =>
+            staffApi(app, { store, sessions: staffSessions, events: staffEvents, outbound, followUps, i18n, channelStatus: { board: statusBoard, channels: channelNames } }),
           ...channels.flatMap((channel) => (channel.routes ? [channel.routes] : [])),
         ],
       });
@@ -248,6 +296,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       knowledge,
       events: staffEvents,
       outbound,
+      followUps,
+      followupsQueue,
       http,
       async start() {
         if (!http) return null;

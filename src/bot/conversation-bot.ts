@@ -206,7 +206,38 @@ export class ConversationBot {
       case 'human':
         turn.state.frame = null;
         return this.performEffects(turn, [{ type: 'handoff', reason: 'asked_for_person' }], replies);
+      case 'stop_surveys':
+      case 'stop_reminders':
+        return this.optOut(turn, command === 'stop_surveys' ? 'surveys' : 'reminders', replies);
     }
+  }
+
+  /**
+   * "لا ترسلوا استبيانات" / "stop reminders": recorded on the contact, so every channel and every
+   * job respects it; a survey or reminder already queued is dropped when it comes due.
+   */
+  private async optOut(turn: TurnData, what: 'surveys' | 'reminders', replies: Reply[]): Promise<void> {
+    if (turn.contact) {
+      turn.contact = await this.deps.store.contacts.update(turn.contact.id, { preferences: { ...turn.contact.preferences, [what]: false } });
+      await this.deps.store.audit.record({
+        actor: `beneficiary:${turn.contact.id}`,
+        action: `preferences.${what}_stopped`,
+        subjectType: 'contact',
+        subjectId: turn.contact.id,
+        details: { channel: turn.conversation.channel },
+      });
+    }
+    turn.log.info({ event: 'preferences.opted_out', what }, 'beneficiary opted out');
+    // Stopping surveys in the middle of one ends it; the flow it interrupted comes back.
+    if (what === 'surveys' && turn.state.frame?.flow === 'survey') {
+      const result = await this.advance(turn, { kind: 'cancel' }, []);
+      turn.state = result.state;
+      replies.push(say('survey.opted_out'));
+      await this.performEffects(turn, result.effects.filter((e) => e.type !== 'cancelled'), replies);
+      return;
+    }
+    replies.push(say(what === 'surveys' ? 'survey.opted_out' : 'survey.reminders_opted_out'));
+    return this.reprompt(turn, replies);
   }
 
   private async switchLanguage(turn: TurnData, command: Command, replies: Reply[]): Promise<void> {
@@ -271,12 +302,11 @@ export class ConversationBot {
   /**
    * A message the bot sends on its own (a reminder, a survey), inside a proactive turn: says `notice`
    * if given, then either starts `flow` — keeping a flow in progress to come back to when it ends —
-   * or offers to continue the draft in progress, or asks its current question again. The engine
-   * state it leaves is saved by the turn runner.
+   * or asks the current question again. The engine state it leaves is saved by the turn runner.
    */
   async initiate(
     context: TurnContext,
-    action: { notice?: { key: string; params?: Record<string, string | number> }; start?: { flow: string; data?: Record<string, unknown> }; then?: 'offerResume' | 'reprompt' },
+    action: { notice?: { key: string; params?: Record<string, string | number> }; start?: { flow: string; data?: Record<string, unknown> }; then?: 'reprompt' },
   ): Promise<void> {
     const turn = getTurnData(context);
     const replies: Reply[] = [];
@@ -284,8 +314,6 @@ export class ConversationBot {
     if (action.start) {
       const input: EngineInput = { kind: 'start', flow: action.start.flow, suspend: true, ...(action.start.data ? { data: action.start.data } : {}) };
       await this.collect(turn, await this.advance(turn, input, []), replies);
-    } else if (action.then === 'offerResume' && turn.state.frame) {
-      await this.collect(turn, await this.advance(turn, { kind: 'offerResume' }, []), replies);
     } else if (action.then === 'reprompt') {
       await this.reprompt(turn, replies);
     }

@@ -1,5 +1,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { EngineState } from '../flows/engine-types.js';
 import type { Logger } from '../logging/logger.js';
+import type { ConversationRecord } from '../store/types.js';
 import {
   FOLLOWUPS_QUEUE,
   reminderJob,
@@ -40,8 +42,40 @@ export function createFollowupsQueue(connection: ConnectionOptions, prefix: stri
 export class FollowUps {
   constructor(
     private readonly queue: Queue,
-    private readonly options: { surveyDelayMs: number; reminderDelaysMs: readonly number[]; logger: Logger; now?: () => number },
+    private readonly options: {
+      surveyDelayMs: number;
+      reminderDelaysMs: readonly number[];
+      logger: Logger;
+      /** Whether a flow collects a draft (an application), whose abandonment is reminded of. */
+      isDraft: (flowId: string) => boolean;
+      now?: () => number;
+    },
   ) {}
+
+  /** How long after the beneficiary last wrote reminder `slot` is due; undefined past the last one. */
+  delay(slot: number): number | undefined {
+    return this.options.reminderDelaysMs[slot];
+  }
+
+  /**
+   * After every saved turn: an application that has just begun gets its first reminder, one that
+   * is no longer in progress (submitted, cancelled, replaced, handed to a person) loses them. An
+   * application kept aside during a survey is still in progress.
+   */
+  async conversationSaved(before: ConversationRecord, after: ConversationRecord): Promise<void> {
+    const was = this.draftOf(before.state);
+    const is = this.draftOf(after.state);
+    if (is && !was) await this.applicationStarted(after.id);
+    else if (was && !is) await this.applicationEnded(after.id);
+  }
+
+  private draftOf(state: unknown): string | null {
+    const engine = state as Partial<EngineState> | null;
+    for (const frame of [engine?.frame, engine?.suspended]) {
+      if (frame && this.options.isDraft(frame.flow)) return frame.flow;
+    }
+    return null;
+  }
 
   /** A survey `SURVEY_DELAY_MS` after a milestone; the second call for the same milestone does nothing. */
   async surveyAfter(milestone: Milestone, subjectId: string, conversationId: string, staffId: string | null): Promise<void> {

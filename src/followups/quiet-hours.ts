@@ -29,16 +29,17 @@ function minutesUntil(minute: number, target: number): number {
 
 /**
  * The first instant at or after `at` (epoch ms) when an automatic message may be sent: outside the
- * quiet hours (`QUIET_HOURS`, null when off) and outside Friday prayer. A job due in either waits
- * for the minute it ends.
+ * quiet hours (`QUIET_HOURS`) and outside Friday prayer. A job due in either waits for the minute
+ * it ends. `QUIET_HOURS=off` (null) lifts both: the association then sends at any time.
  */
 export function nextAllowedTime(at: number, quiet: QuietHours | null): number {
+  if (!quiet) return at;
   let candidate = at;
   // Each pass moves past one closed window; two windows can touch (quiet hours ending in prayer time).
   for (let pass = 0; pass < 4; pass += 1) {
     const { day, minute } = riyadh(candidate);
     const startOfMinute = candidate - (candidate % MINUTE);
-    if (quiet && quiet.startMinute !== quiet.endMinute && within(minute, quiet.startMinute, quiet.endMinute)) {
+    if (quiet.startMinute !== quiet.endMinute && within(minute, quiet.startMinute, quiet.endMinute)) {
       candidate = startOfMinute + minutesUntil(minute, quiet.endMinute) * MINUTE;
       continue;
     }

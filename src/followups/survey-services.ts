@@ -12,7 +12,8 @@ export const LOW_RATING = 2;
 
 /**
  * The survey flow's service: `record_survey` stores the rating (as soon as it is given) and later the
- * comment on the survey the bot sent. Only a survey of this conversation can be answered, once.
+ * comment on the survey the bot sent; only a survey of this conversation can be answered. A rating
+ * of 1–2 opens a follow-up for a supervisor, once.
  */
 export function createSurveyServices(options: { onLowRating?: (survey: { id: string; conversationId: string; rating: number }) => Promise<void> } = {}): ServiceRegistry {
   return {
@@ -21,14 +22,16 @@ export function createSurveyServices(options: { onLowRating?: (survey: { id: str
       if (!parsed.success) return { recorded: false };
       const survey = await store.surveys.get(parsed.data.survey_id);
       if (!survey || survey.conversationId !== turn.conversation.id) return { recorded: false };
-      const first = survey.rating === null;
+      const low = parsed.data.rating <= LOW_RATING && survey.followUp === null;
       await store.surveys.update(survey.id, {
         rating: parsed.data.rating,
         answeredAt: survey.answeredAt ?? new Date(),
         ...(parsed.data.comment !== undefined ? { comment: parsed.data.comment } : {}),
+        // A low score becomes a task for a supervisor (the console's follow-up list).
+        ...(low ? { followUp: { state: 'open' as const, openedAt: new Date(), doneBy: null, doneAt: null, note: null } } : {}),
       });
       turn.log.info({ event: 'survey.answered', surveyId: survey.id, rating: parsed.data.rating, comment: parsed.data.comment !== undefined }, 'survey answered');
-      if (first && parsed.data.rating <= LOW_RATING) await options.onLowRating?.({ id: survey.id, conversationId: survey.conversationId, rating: parsed.data.rating });
+      if (low) await options.onLowRating?.({ id: survey.id, conversationId: survey.conversationId, rating: parsed.data.rating });
       return { recorded: true };
     },
   };

@@ -5,6 +5,7 @@ import type { I18n } from '../i18n/i18n.js';
 import { DEFAULT_LOCALE } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import type { TurnRunner } from '../turn/turn-runner.js';
+import type { TurnData } from '../bot/turn-data.js';
 
 /**
  * The outbound queue: every message that is not a direct reply to the beneficiary's own message
@@ -23,6 +24,11 @@ export const outboundPayload = z
     key: z.string().optional(),
     params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     author: z.object({ kind: z.enum(['staff', 'system']), staffId: z.string().optional() }).default({ kind: 'system' }),
+    /**
+     * Sent on the bot's own initiative (a status notification), not as part of a conversation: waits
+     * while a person owns the conversation, and through quiet hours. Staff replies are not automatic.
+     */
+    automatic: z.boolean().default(false),
   })
   .refine((p) => (p.text === undefined) !== (p.key === undefined), { message: 'exactly one of text or key' });
 
@@ -73,6 +79,11 @@ export type OutboundWorkerDependencies = {
    * on); returns true when it did.
    */
   forward?: (job: Job) => Promise<boolean>;
+  /**
+   * For an automatic message: when it may be sent (epoch ms), given the conversation as it is now —
+   * later while a person owns it or in quiet hours; null to send now.
+   */
+  holdAutomatic?: (turn: TurnData) => Promise<number | null>;
   /** Called once a message has failed its last attempt (the staff console shows it). */
   onGaveUp?: (failure: { jobId: string; conversationId: string }) => Promise<void>;
 };
@@ -95,15 +106,24 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
         await job.moveToDelayed(Date.now() + SENDER_RECHECK_MS, token);
         throw new DelayedError();
       }
+      let holdUntil: number | null = null;
       try {
-        await deps.runner.proactive(payload.conversationId, async (context, turn) => {
+        holdUntil = await deps.runner.proactive(payload.conversationId, async (context, turn) => {
+          const hold = payload.automatic && deps.holdAutomatic ? await deps.holdAutomatic(turn) : null;
+          if (hold !== null) return hold;
           const locale = turn.state.locale ?? turn.conversation.locale ?? DEFAULT_LOCALE;
           const text = payload.text ?? deps.i18n.t(locale, payload.key ?? '', payload.params);
           await context.sendActivity({ id: String(job.id), type: 'message', locale, text, channelData: { author: payload.author } });
+          return null;
         });
       } catch (error) {
         if (error instanceof AppError && !error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);
         throw error;
+      }
+      if (holdUntil !== null) {
+        log.info({ event: 'outbound.held', jobId: job.id, conversationId: payload.conversationId }, 'automatic message held');
+        await job.moveToDelayed(Date.now() + Math.max(1000, holdUntil - Date.now()), token);
+        throw new DelayedError();
       }
       log.info({ event: 'outbound.sent', jobId: job.id, conversationId: payload.conversationId }, 'outbound message sent');
     },

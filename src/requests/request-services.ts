@@ -7,6 +7,8 @@ import { attachFiles, checklistOf } from './documents.js';
 export type RequestServiceDependencies = {
   cipher: Cipher;
   now?: () => Date;
+  /** A request was submitted (follow-ups remind of missing documents). A failure is the caller's to log. */
+  onSubmitted?: (request: SupportRequestRecord) => Promise<void>;
 };
 
 /** What a lookup tells the flow: a request and its status, or why there is none. */
@@ -55,6 +57,8 @@ export function createRequestServices(deps: RequestServiceDependencies): Service
       details: { reference: request.reference, channel: request.channel, declarationVersion: request.declaration?.version ?? null },
     });
     turn.log.info({ event: 'request.submitted', requestId: request.id }, 'support request submitted');
+    // Submitted is submitted: a failed follow-up schedule must not tell the applicant otherwise.
+    await deps.onSubmitted?.(request).catch((error: unknown) => turn.log.error({ err: error, event: 'request.on_submitted_failed' }, 'could not schedule follow-ups'));
     return { duplicate: false, reference: request.reference, status: request.status };
   };
 

@@ -163,6 +163,8 @@ async function end(deps: StaffApiDependencies, request: FastifyRequest, handoff:
   // The handoff record has no outcome field: the audit trail says whether it was answered or given back.
   await audit(deps, request, `handoff.${ending}`, handoff, { outcome: ending === 'released' ? 'back_to_bot' : 'resolved', assigneeId: handoff.assigneeId });
   await deps.events.publish({ type: `handoff.${ending}`, id: handoff.id, conversationId: handoff.conversationId });
+  // A conversation a person answered is a milestone the beneficiary may rate; one handed back unanswered is not.
+  if (ending === 'resolved') await deps.followUps.surveyAfter('handoff', handoff.id, handoff.conversationId, handoff.assigneeId ?? staff.id);
   return ended;
 }
 

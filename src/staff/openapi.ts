@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SUPPORT_REQUEST_STATUSES } from '../store/record-values.js';
 import { newStaffBody, staffPatchBody } from './admin-routes.js';
 import { noteBody } from './handoff-routes.js';
+import { followUpDoneBody, MAX_REPORT_MONTHS } from './report-routes.js';
 
 type Operation = { method: 'get' | 'post' | 'patch' | 'delete'; path: string; summary: string; roles?: string; body?: z.ZodType; query?: Record<string, string> };
 
@@ -37,6 +38,29 @@ const OPERATIONS: Operation[] = [
     summary:
       'Each channel’s connection state (`webchat` and the configured ones): `{items: [{channel, state, since, detail?, qrSvg?}]}`; state is connecting | pairing | connected | disconnected | standby | polling | webhook | unknown. While WhatsApp Web is pairing, `qrSvg` is its QR as SVG (each QR shown is audited)',
     roles: 'admin',
+  },
+  {
+    method: 'get',
+    path: '/staff/api/reports/satisfaction',
+    summary:
+      'Satisfaction surveys sent in a period of Asia/Riyadh months (audited): `{from, to, overall, byMonth: [{month, …}], byChannel: [{channel, …}], byStaff: [{staffId, displayName, …}], byMilestone: [{milestone: handoff | decision | service, …}]}`, each with `{sent, answered, responseRate (0–1, 2 decimals), average (1 decimal or null), distribution: [n1, n2, n3, n4, n5]}`. Counts only: no comments, no contacts. `staffId` null: surveys nobody was responsible for',
+    roles: 'officer, admin',
+    query: { from: `YYYY-MM (default: five months before \`to\`; at most ${MAX_REPORT_MONTHS} months in all)`, to: 'YYYY-MM (default: the current Riyadh month)' },
+  },
+  {
+    method: 'get',
+    path: '/staff/api/followups',
+    summary:
+      'Low ratings a supervisor follows up, newest sent first (audited, with the beneficiary’s comment): `{items: [{surveyId, rating, comment, milestone, channel, staffId, staffName, sentAt, answeredAt, conversationId, followUp: {state, openedAt, doneBy, doneAt, note}, doneByName}], total, state, limit, offset}`',
+    roles: 'officer, admin',
+    query: { state: 'open (default) | done', ...page },
+  },
+  {
+    method: 'post',
+    path: '/staff/api/surveys/{id}/follow-up',
+    summary: 'Close an open follow-up with a note (audited without the note); answers the follow-up as listed. 404 when the survey has no follow-up, 409 when it is closed already',
+    roles: 'officer, admin',
+    body: followUpDoneBody,
   },
 ];
 

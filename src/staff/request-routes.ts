@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { enqueueOutbound } from '../queues/outbound-queue.js';
+import type { Milestone } from '../followups/followup-jobs.js';
 import { checklistOf } from '../requests/documents.js';
 import { SUPPORT_REQUEST_STATUSES } from '../store/record-values.js';
 import type { StaffUserRecord, SupportRequestRecord, SupportRequestStatus } from '../store/types.js';
@@ -93,11 +94,17 @@ export async function requestRoutes(app: FastifyInstance, deps: StaffApiDependen
         idempotencyKey: `status-${found.id}-${body.status}-${Date.now()}`,
         key: 'status.changed',
         params: { reference: found.reference, status: body.status },
+        automatic: true,
       });
+      const milestone = SURVEY_AFTER[body.status];
+      if (milestone) await deps.followUps.surveyAfter(milestone, found.id, found.conversationId, (request.staff as StaffUserRecord).id);
     }
     return requestSummary(updated);
   });
 }
+
+/** Statuses after which the beneficiary is asked to rate: a decision, and a service delivered. */
+const SURVEY_AFTER: Partial<Record<SupportRequestStatus, Milestone>> = { accepted: 'decision', rejected: 'decision', completed: 'service' };
 
 /** A request as lists show it (the Requests tab, and a conversation's requests in the inbox). */
 export function requestSummary(r: SupportRequestRecord) {

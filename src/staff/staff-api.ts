@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import type { FollowUps } from '../followups/followups.js';
 import type { I18n } from '../i18n/i18n.js';
 import { StaffApiError } from './staff-api-error.js';
 import { staffAuthRoutes, type StaffAuthDependencies } from './staff-auth.js';
@@ -10,6 +11,7 @@ import { eventsRoute } from './events-route.js';
 import { adminRoutes } from './admin-routes.js';
 import { assignRoute } from './assign-route.js';
 import { channelRoutes, type ChannelStatusSource } from './channel-routes.js';
+import { reportRoutes } from './report-routes.js';
 import { openApiRoute } from './openapi.js';
 
 export type StaffApiDependencies = StaffAuthDependencies & {
@@ -17,6 +19,8 @@ export type StaffApiDependencies = StaffAuthDependencies & {
   events: StaffEvents;
   /** Staff replies and notifications reach beneficiaries through the outbound queue. */
   outbound: Queue;
+  /** Surveys after a resolved handoff or a decision. */
+  followUps: FollowUps;
   i18n: I18n;
   /** The channels' connection states for the admins' Channels view. */
   channelStatus: ChannelStatusSource;
@@ -48,5 +52,6 @@ export async function staffApi(app: FastifyInstance, deps: StaffApiDependencies)
   await assignRoute(app, deps);
   await adminRoutes(app, deps);
   await channelRoutes(app, deps);
+  await reportRoutes(app, deps);
   await openApiRoute(app);
 }

@@ -2,9 +2,24 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 
-/** What the console hears about live: a handoff waiting, claimed, answered or resolved; a request's status. */
+/**
+ * What the console hears about live: a handoff waiting, claimed, answered or resolved; a request's
+ * status; a survey sent; a low satisfaction rating waiting for a supervisor's follow-up, and that
+ * follow-up done (for the `survey.*` events `id` is the survey's).
+ */
 export const staffEvent = z.object({
-  type: z.enum(['handoff.created', 'handoff.claimed', 'handoff.message', 'handoff.released', 'handoff.resolved', 'request.status_changed', 'outbound.failed']),
+  type: z.enum([
+    'handoff.created',
+    'handoff.claimed',
+    'handoff.message',
+    'handoff.released',
+    'handoff.resolved',
+    'request.status_changed',
+    'outbound.failed',
+    'survey.sent',
+    'survey.followup_opened',
+    'survey.followup_done',
+  ]),
   id: z.string(),
   conversationId: z.string().optional(),
   at: z.string(),

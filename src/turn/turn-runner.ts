@@ -17,6 +17,11 @@ export type TurnRunnerDependencies = {
   bot: ConversationBot;
   i18n: I18n;
   logger: Logger;
+  /**
+   * Told after a turn's state is saved, with the record before and after (follow-ups schedule or
+   * cancel an application's reminders from it). A failure here is logged; the turn stands.
+   */
+  onSaved?: (before: ConversationRecord, after: ConversationRecord) => Promise<void>;
 };
 
 const DRAIN_BATCH = 20;
@@ -105,18 +110,31 @@ export class TurnRunner {
    * with its own `id` (the outbound queue uses the job id) is recorded under it, so sending it again
    * after a failed attempt sends it again but adds no second transcript message.
    */
-  async proactive(conversationId: string, send: (context: TurnContext, turn: TurnData) => Promise<void>): Promise<void> {
-    await this.deps.lock.run(`conv-${conversationId}`, async () => {
+  async proactive<T>(
+    conversationId: string,
+    send: (context: TurnContext, turn: TurnData) => Promise<T>,
+    options: { saveState?: boolean } = {},
+  ): Promise<T> {
+    return this.deps.lock.run(`conv-${conversationId}`, async () => {
       const conversation = await this.deps.store.conversations.get(conversationId);
       if (!conversation) throw new Error(`conversation ${conversationId} not found`);
       const adapter = this.requireAdapter(conversation.channel);
       const turn = await this.loadTurn(conversation, undefined);
       const reference = (conversation.reference ?? {}) as Partial<ConversationReference>;
+      let result: T | undefined;
       await adapter.continueConversation(
         { ...reference, channelId: conversation.channel, conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' } },
-        (context) => send(context, turn),
+        async (context) => {
+          result = await send(context, turn);
+        },
         (context) => setTurnData(context, turn),
       );
+      // A bot-started flow (a survey) leaves engine state behind, saved like a turn's.
+      if (options.saveState) {
+        const saved = await this.deps.store.conversations.update(conversation.id, { state: turn.state, locale: turn.state.locale, status: turn.status });
+        await this.afterSave(conversation, saved, turn);
+      }
+      return result as T;
     });
   }
 
@@ -127,7 +145,7 @@ export class TurnRunner {
     try {
       await adapter.runTurn(activity, this.deps.bot.onTurn, (context) => setTurnData(context, turn));
       const reference = conversation.reference ?? TurnContext.getConversationReference(activity);
-      return await this.deps.store.conversations.update(conversation.id, {
+      const saved = await this.deps.store.conversations.update(conversation.id, {
         state: turn.state,
         locale: turn.state.locale,
         status: turn.status,
@@ -135,10 +153,21 @@ export class TurnRunner {
         reference,
         processedSeq: message.seq,
       });
+      await this.afterSave(conversation, saved, turn);
+      return saved;
     } catch (error) {
       turn.log.error({ err: error, event: 'turn.failed' }, 'turn failed; state not saved');
       await this.apologize(adapter, activity, conversation, turn);
       return this.deps.store.conversations.update(conversation.id, { processedSeq: message.seq });
+    }
+  }
+
+  private async afterSave(before: ConversationRecord, after: ConversationRecord, turn: TurnData): Promise<void> {
+    if (!this.deps.onSaved) return;
+    try {
+      await this.deps.onSaved(before, after);
+    } catch (error) {
+      turn.log.error({ err: error, event: 'turn.after_save_failed' }, 'could not act on a saved turn');
     }
   }
 

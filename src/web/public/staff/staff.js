@@ -25,10 +25,13 @@
     active: { status: 'active' },
     resolved: { status: 'resolved' },
   };
-  const EVENT_TYPES = ['handoff.created', 'handoff.claimed', 'handoff.message', 'handoff.released', 'handoff.resolved', 'request.status_changed', 'outbound.failed'];
-  // `channels` is drawn by channels.js, told through the `staff:view` / `staff:lang` events below.
-  const TABS = ['inbox', 'requests', 'staff', 'audit', 'channels'];
+  const EVENT_TYPES = ['handoff.created', 'handoff.claimed', 'handoff.message', 'handoff.released', 'handoff.resolved', 'request.status_changed', 'outbound.failed', 'survey.followup_opened', 'survey.followup_done'];
+  // `channels` is drawn by channels.js and `satisfaction` by satisfaction.js, told through the
+  // `staff:view` / `staff:lang` events below (and survey events through `staff:event`).
+  const TABS = ['inbox', 'requests', 'satisfaction', 'staff', 'audit', 'channels'];
   const ADMIN_TABS = new Set(['staff', 'audit', 'channels']);
+  const SUPERVISOR_TABS = new Set(['satisfaction']);
+  const isSupervisor = (me) => !!me && (me.role === 'officer' || me.role === 'admin');
 
   // ---------------------------------------------------------------- DOM helpers
   const $ = (id) => document.getElementById(id);
@@ -376,6 +379,7 @@
     $('tab-staff').hidden = !admin;
     $('tab-audit').hidden = !admin;
     $('tab-channels').hidden = !admin;
+    $('tab-satisfaction').hidden = !isSupervisor(me);
     startEvents();
     startTimers();
     route();
@@ -436,6 +440,7 @@
     if (!state.me) return;
     let { tab, id } = parseHash();
     if (ADMIN_TABS.has(tab) && state.me.role !== 'admin') { tab = 'inbox'; id = null; }
+    if (SUPERVISOR_TABS.has(tab) && !isSupervisor(state.me)) { tab = 'inbox'; id = null; }
     showTab(tab);
     if (tab === 'inbox') {
       if (!state.inbox.loaded) loadInbox();
@@ -1332,6 +1337,10 @@
     let data = {};
     try { data = JSON.parse(message.data || '{}') || {}; } catch { /* ids only anyway */ }
     const type = data.type || message.type;
+    if (type.startsWith('survey.')) {
+      document.dispatchEvent(new CustomEvent('staff:event', { detail: { type, id: data.id || null } }));
+      return;
+    }
     const conv = state.conv;
     const matches = !!conv.id && (data.id === conv.id || (!!data.conversationId && conv.data && data.conversationId === conv.data.conversationId));
     if (type === 'outbound.failed') {
