@@ -1,15 +1,20 @@
 /**
  * The defaults of a new record, shared by both stores so SQLite and MongoDB can never disagree on
- * what a fresh contact, conversation, support request, handoff, survey, staff account or audit event looks like.
+ * what a fresh contact, conversation, support request, handoff, survey, staff account, audit event,
+ * booking, volunteer or feedback item looks like.
  */
 import crypto from 'node:crypto';
 import type {
   AuditEventRecord,
   AuditRepository,
+  BookingRecord,
+  BookingRepository,
   ContactRecord,
   ContactRepository,
   ConversationRecord,
   ConversationRepository,
+  FeedbackRecord,
+  FeedbackRepository,
   HandoffRecord,
   HandoffRepository,
   NewSupportRequest,
@@ -18,10 +23,12 @@ import type {
   SupportRequestRecord,
   SurveyRepository,
   SurveyResponseRecord,
+  VolunteerRecord,
+  VolunteerRepository,
 } from './types.js';
 import { defaultContactPreferences } from './record-values.js';
 
-type InputOf<F> = F extends (input: infer I) => unknown ? I : never;
+type InputOf<F> = F extends (input: infer I, ...rest: never[]) => unknown ? I : never;
 
 export function newContact(input: InputOf<ContactRepository['create']>, now = new Date()): ContactRecord {
   return {
@@ -124,5 +131,66 @@ export function newAuditEvent(input: InputOf<AuditRepository['record']>): AuditE
     subjectType: input.subjectType,
     subjectId: input.subjectId,
     details: input.details,
+  };
+}
+
+/**
+ * A new booking under `reference` (drawn by the store), `requested` and without a staff note. Fields
+ * are copied one by one, so an untyped caller's extra properties never reach the store.
+ */
+export function newBooking(input: InputOf<BookingRepository['reserve']>, reference: string, now = new Date()): BookingRecord {
+  return {
+    id: crypto.randomUUID(),
+    reference,
+    contactId: input.contactId,
+    conversationId: input.conversationId,
+    channel: input.channel,
+    kind: input.kind,
+    day: input.day,
+    window: input.window,
+    status: 'requested',
+    phone: input.phone,
+    staffNote: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function newVolunteer(input: InputOf<VolunteerRepository['create']>, now = new Date()): VolunteerRecord {
+  return {
+    id: crypto.randomUUID(),
+    contactId: input.contactId,
+    conversationId: input.conversationId,
+    channel: input.channel,
+    name: input.name,
+    phone: input.phone,
+    city: input.city,
+    field: input.field,
+    fieldDetails: input.fieldDetails,
+    availability: input.availability,
+    status: 'new',
+    staffNote: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** A new suggestion or complaint under `reference` (drawn by the store): `open`, not yet answered. */
+export function newFeedback(input: InputOf<FeedbackRepository['create']>, reference: string, now = new Date()): FeedbackRecord {
+  return {
+    id: crypto.randomUUID(),
+    reference,
+    contactId: input.contactId,
+    conversationId: input.conversationId,
+    channel: input.channel,
+    kind: input.kind,
+    category: input.category,
+    text: input.text,
+    status: 'open',
+    reply: null,
+    repliedBy: null,
+    repliedAt: null,
+    createdAt: now,
+    updatedAt: now,
   };
 }

@@ -6,8 +6,12 @@ import crypto from 'node:crypto';
 import { StoreConflictError } from '../errors/store-errors.js';
 import { stripInvisible, toAsciiDigits } from '../text/normalize.js';
 import type {
+  BookingKind,
+  BookingStatus,
   ContactPreferences,
   DeliveryState,
+  FeedbackKind,
+  FeedbackStatus,
   HandoffStatus,
   MessageAuthor,
   MessageDelivery,
@@ -16,6 +20,8 @@ import type {
   StaffRole,
   SupportRequestStatus,
   SurveyFollowUpState,
+  VolunteerField,
+  VolunteerStatus,
 } from './types.js';
 
 /**
@@ -43,6 +49,12 @@ export const HANDOFF_STATUSES = everyValueOf<HandoffStatus>()(['waiting', 'activ
 export const DELIVERY_STATES = everyValueOf<DeliveryState>()(['pending', 'sent', 'delivered', 'read', 'failed']);
 export const STAFF_ROLES = everyValueOf<StaffRole>()(['researcher', 'officer', 'admin']);
 export const SURVEY_FOLLOW_UP_STATES = everyValueOf<SurveyFollowUpState>()(['open', 'done']);
+export const BOOKING_KINDS = everyValueOf<BookingKind>()(['interview', 'callback']);
+export const BOOKING_STATUSES = everyValueOf<BookingStatus>()(['requested', 'confirmed', 'cancelled', 'done']);
+export const VOLUNTEER_FIELDS = everyValueOf<VolunteerField>()(['medical', 'social', 'awareness', 'administrative', 'other']);
+export const VOLUNTEER_STATUSES = everyValueOf<VolunteerStatus>()(['new', 'contacted', 'active', 'declined']);
+export const FEEDBACK_KINDS = everyValueOf<FeedbackKind>()(['suggestion', 'complaint']);
+export const FEEDBACK_STATUSES = everyValueOf<FeedbackStatus>()(['open', 'answered']);
 
 /**
  * A new contact's preferences, and how both stores read a contact stored before preferences
@@ -57,6 +69,21 @@ export function defaultContactPreferences(): ContactPreferences {
  * should follow it up rather than apply again. Drafts were never sent; the rest are closed.
  */
 export const OPEN_SUPPORT_REQUEST_STATUSES = ['submitted', 'under_review', 'needs_documents', 'accepted'] as const satisfies readonly SupportRequestStatus[];
+
+/** Bookings that hold a place in their window: the ones the capacity rule and `countActive` count. */
+export const ACTIVE_BOOKING_STATUSES = ['requested', 'confirmed'] as const satisfies readonly BookingStatus[];
+
+export function isActiveBooking(status: BookingStatus): boolean {
+  return isOneOf(ACTIVE_BOOKING_STATUSES, status);
+}
+
+/**
+ * Whether a window with `active` bookings has room under `capacity`: "fewer than", as MongoDB's
+ * `$lt` filter reads it, so a capacity that is no number (NaN) means full rather than unlimited.
+ */
+export function windowHasRoom(active: number, capacity: number): boolean {
+  return active < capacity;
+}
 
 /** Handoffs still needing a person: the ones `findOpenByConversation` looks for. */
 export const OPEN_HANDOFF_STATUSES = ['waiting', 'active'] as const satisfies readonly HandoffStatus[];
@@ -113,10 +140,14 @@ export function drawRequestReference(): string {
 
 /**
  * Runs `insert` with a freshly drawn reference, drawing again when it clashes with a stored one
- * (the reference is the request's only unique value besides its UUID, so a StoreConflictError from
- * the insert means a clash). Fails with StoreConflictError after REFERENCE_ATTEMPTS clashes.
+ * (the reference is the record's only unique value besides its UUID, so a StoreConflictError from
+ * the insert means a clash). Fails with StoreConflictError for `what` after REFERENCE_ATTEMPTS clashes.
+ * Support requests, bookings and feedback all draw their references this way.
  */
-export async function withFreshReference<T>(insert: (reference: string) => Promise<T>): Promise<T> {
+export async function withFreshReference<T>(
+  insert: (reference: string) => Promise<T>,
+  what = 'support request reference',
+): Promise<T> {
   let lastClash: unknown;
   for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt += 1) {
     try {
@@ -126,7 +157,7 @@ export async function withFreshReference<T>(insert: (reference: string) => Promi
       lastClash = error;
     }
   }
-  throw new StoreConflictError('support request reference', lastClash);
+  throw new StoreConflictError(what, lastClash);
 }
 
 /** Runs of digits joined by a dash or by spaces (not line breaks): a phone number typed in groups is one run. */

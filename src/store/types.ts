@@ -230,6 +230,87 @@ export type AuditEventRecord = {
   details: Record<string, unknown>;
 };
 
+/** An in-person interview or a phone callback the beneficiary booked. */
+export type BookingKind = 'interview' | 'callback';
+/**
+ * `requested` by the beneficiary, `confirmed` by staff, or over: `cancelled` (by either) or `done`.
+ * Requested and confirmed bookings are *active*: they hold a place in their day's window.
+ */
+export type BookingStatus = 'requested' | 'confirmed' | 'cancelled' | 'done';
+
+export type BookingRecord = {
+  id: string;
+  /** NNNN-NNNN from digits 2–9, like a request's; unique among bookings. */
+  reference: string;
+  contactId: string | null;
+  conversationId: string;
+  channel: string;
+  kind: BookingKind;
+  /** The day in Asia/Riyadh, 'YYYY-MM-DD'. */
+  day: string;
+  /** The time window's id from the configured windows, e.g. '0900-1100'. */
+  window: string;
+  status: BookingStatus;
+  /** For a callback: the number to call (E.164); sealed at rest. */
+  phone: string | null;
+  /** What staff wrote when confirming, moving or cancelling (told to the beneficiary); sealed. */
+  staffNote: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** The areas a volunteer can offer to help in. */
+export type VolunteerField = 'medical' | 'social' | 'awareness' | 'administrative' | 'other';
+/** A volunteer's application, from `new` until staff have `contacted` them and they are `active` (or `declined`). */
+export type VolunteerStatus = 'new' | 'contacted' | 'active' | 'declined';
+
+export type VolunteerRecord = {
+  id: string;
+  contactId: string | null;
+  conversationId: string;
+  channel: string;
+  /** Sealed. */
+  name: string;
+  /** E.164; sealed. */
+  phone: string;
+  /** Canonical city id (e.g. 'dammam'). */
+  city: string;
+  field: VolunteerField;
+  /** What "other" means, in their words; sealed. */
+  fieldDetails: string | null;
+  /** When they can help (a choice id such as 'weekday_evenings'). */
+  availability: string;
+  status: VolunteerStatus;
+  /** Sealed. */
+  staffNote: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type FeedbackKind = 'suggestion' | 'complaint';
+export type FeedbackStatus = 'open' | 'answered';
+
+export type FeedbackRecord = {
+  id: string;
+  /** NNNN-NNNN (digits 2–9); unique among feedback. */
+  reference: string;
+  contactId: string | null;
+  conversationId: string;
+  channel: string;
+  kind: FeedbackKind;
+  /** A category id, e.g. 'service', 'staff', 'procedures', 'digital', 'other'. */
+  category: string;
+  /** Their words; sealed. */
+  text: string;
+  status: FeedbackStatus;
+  /** Staff's reply, sent to the beneficiary; sealed. */
+  reply: string | null;
+  repliedBy: string | null;
+  repliedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
 export type Page = { limit?: number; offset?: number };
 
 /** Creating a record: the store assigns id and timestamps. */
@@ -420,6 +501,67 @@ export interface FileRepository {
   delete(id: string): Promise<boolean>;
 }
 
+/**
+ * Interviews and callbacks booked into a day's time windows, each window holding `capacity` active
+ * bookings (requested or confirmed) of any kind. The capacity is the caller's (from configuration),
+ * passed on every call that takes a place.
+ */
+export interface BookingRepository {
+  /**
+   * Books a place when the day's window has fewer than `capacity` active bookings (requested or
+   * confirmed) of any kind; atomic across processes. Null when full. The store draws the reference
+   * (retried on a clash like a request's, StoreConflictError after a few clashes in a row).
+   */
+  reserve(
+    input: Omit<BookingRecord, 'id' | 'reference' | 'status' | 'staffNote' | 'createdAt' | 'updatedAt'>,
+    capacity: number,
+  ): Promise<BookingRecord | null>;
+  get(id: string): Promise<BookingRecord | null>;
+  /** Exact match on the canonical `NNNN-NNNN` form. */
+  getByReference(reference: string): Promise<BookingRecord | null>;
+  /**
+   * Cancelling or finishing an active booking frees its place. Setting a cancelled or done booking
+   * back to requested or confirmed takes its place again without a capacity check (a staff decision).
+   * Fails with StoreNotFoundError for an unknown id.
+   */
+  update(id: string, patch: Partial<Pick<BookingRecord, 'status' | 'staffNote' | 'phone'>>): Promise<BookingRecord>;
+  /**
+   * Moves a booking to another day/window if that has room (same capacity rule, the booking itself
+   * not counted twice); atomic. Null when full. The old window's place is freed. Moving to the day
+   * and window it already has changes nothing; a cancelled or done booking holds no place, so it
+   * moves without a check. Fails with StoreNotFoundError for an unknown id.
+   */
+  move(id: string, to: { day: string; window: string }, capacity: number): Promise<BookingRecord | null>;
+  /** Active bookings (requested + confirmed) per window of a day: { '0900-1100': 3, ... }; windows with none are left out. */
+  countActive(day: string): Promise<Record<string, number>>;
+  /** Soonest day first, then window, then created. `from` and `to` are days, both inclusive. */
+  list(filter: { status?: BookingStatus; from?: string; to?: string; contactId?: string; kind?: BookingKind } & Page): Promise<BookingRecord[]>;
+}
+
+export interface VolunteerRepository {
+  create(input: Omit<VolunteerRecord, 'id' | 'status' | 'staffNote' | 'createdAt' | 'updatedAt'>): Promise<VolunteerRecord>;
+  get(id: string): Promise<VolunteerRecord | null>;
+  /** Fails with StoreNotFoundError for an unknown id. */
+  update(id: string, patch: Partial<Pick<VolunteerRecord, 'status' | 'staffNote'>>): Promise<VolunteerRecord>;
+  /** Newest first. */
+  list(filter: { status?: VolunteerStatus } & Page): Promise<VolunteerRecord[]>;
+  count(filter: { status?: VolunteerStatus }): Promise<number>;
+}
+
+export interface FeedbackRepository {
+  /** The store draws the reference, as for bookings. A new item is `open`, without a reply. */
+  create(
+    input: Omit<FeedbackRecord, 'id' | 'reference' | 'status' | 'reply' | 'repliedBy' | 'repliedAt' | 'createdAt' | 'updatedAt'>,
+  ): Promise<FeedbackRecord>;
+  get(id: string): Promise<FeedbackRecord | null>;
+  getByReference(reference: string): Promise<FeedbackRecord | null>;
+  /** Fails with StoreNotFoundError for an unknown id. */
+  update(id: string, patch: Partial<Pick<FeedbackRecord, 'status' | 'reply' | 'repliedBy' | 'repliedAt'>>): Promise<FeedbackRecord>;
+  /** Open complaints first, then newest first. */
+  list(filter: { kind?: FeedbackKind; status?: FeedbackStatus } & Page): Promise<FeedbackRecord[]>;
+  count(filter: { kind?: FeedbackKind; status?: FeedbackStatus }): Promise<number>;
+}
+
 /** Everything the bot keeps. Built by `createStore`; closed by the composition root. */
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
@@ -432,6 +574,9 @@ export interface Store {
   readonly staff: StaffRepository;
   readonly audit: AuditRepository;
   readonly files: FileRepository;
+  readonly bookings: BookingRepository;
+  readonly volunteers: VolunteerRepository;
+  readonly feedback: FeedbackRepository;
   /** Resolves when the store answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { canMoveDelivery, drawRequestReference, parseRequestReference, REQUEST_REFERENCE_PATTERN } from '../../src/store/record-values.js';
+import { StoreConflictError } from '../../src/errors/store-errors.js';
+import {
+  ACTIVE_BOOKING_STATUSES,
+  BOOKING_STATUSES,
+  canMoveDelivery,
+  drawRequestReference,
+  isActiveBooking,
+  parseRequestReference,
+  REFERENCE_ATTEMPTS,
+  REQUEST_REFERENCE_PATTERN,
+  windowHasRoom,
+  withFreshReference,
+} from '../../src/store/record-values.js';
 import type { DeliveryState } from '../../src/store/types.js';
 
 describe('parseRequestReference', () => {
@@ -71,5 +83,33 @@ describe('canMoveDelivery', () => {
   const targets: DeliveryState[] = ['pending', 'sent', 'delivered', 'read', 'failed'];
   it.each(table)('from %s moves only forward (%s)', (current, allowed) => {
     expect(targets.map((next) => (canMoveDelivery(current, next) ? 'y' : 'n')).join('')).toBe(allowed);
+  });
+});
+
+describe('withFreshReference', () => {
+  it('names what it could not draw a reference for after every attempt clashed', async () => {
+    let attempts = 0;
+    const clash = async () => {
+      attempts += 1;
+      throw new StoreConflictError('booking');
+    };
+    const error = await withFreshReference(clash, 'booking reference').catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(StoreConflictError);
+    expect(error).toMatchObject({ code: 'STORE_CONFLICT', message: 'booking reference already exists' });
+    expect(attempts).toBe(REFERENCE_ATTEMPTS);
+  });
+});
+
+describe('booking places', () => {
+  it('counts requested and confirmed bookings as holding a place, and nothing else', () => {
+    expect(BOOKING_STATUSES.filter(isActiveBooking)).toEqual([...ACTIVE_BOOKING_STATUSES]);
+    expect(ACTIVE_BOOKING_STATUSES).toEqual(['requested', 'confirmed']);
+  });
+
+  it('has room only while fewer than the capacity are taken, and none for a capacity that is no number', () => {
+    expect(windowHasRoom(2, 3)).toBe(true);
+    expect(windowHasRoom(3, 3)).toBe(false);
+    expect(windowHasRoom(0, 0)).toBe(false);
+    expect(windowHasRoom(0, Number.NaN)).toBe(false);
   });
 });

@@ -13,6 +13,7 @@ import type { Store } from '../../src/store/types.js';
 
 const V1_DDL = fileURLToPath(new URL('./fixtures/schema-v1.sql', import.meta.url));
 const V3_DDL = fileURLToPath(new URL('./fixtures/schema-v3.sql', import.meta.url));
+const V4_DDL = fileURLToPath(new URL('./fixtures/schema-v4.sql', import.meta.url));
 const cipher = createCipher(crypto.randomBytes(32));
 const APPLICANT_KEY = crypto.createHash('sha256').update('applicant').digest('hex');
 
@@ -172,6 +173,96 @@ describe('SQLite schema migration', () => {
           .join('\n');
       expect(plan('SELECT COUNT(*) FROM survey_responses WHERE follow_up_state = ?')).toContain('survey_responses_follow_up');
       expect(plan('SELECT * FROM survey_responses WHERE sent_at >= ? ORDER BY sent_at DESC')).toContain('survey_responses_sent_at');
+    } finally {
+      raw.close();
+    }
+  });
+
+  /** A file as release 4 left it: a contact who stopped surveys, and a survey with an open follow-up; no bookings, volunteers or feedback. */
+  function versionFourFile(): { file: string; contactId: string; surveyId: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'injab-schema-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'injab.sqlite');
+    const contactId = crypto.randomUUID();
+    const surveyId = crypto.randomUUID();
+    const db = new Database(file);
+    db.exec(fs.readFileSync(V4_DDL, 'utf8'));
+    db.pragma('user_version = 4');
+    db.prepare(
+      `INSERT INTO contacts (id, locale, display_name, consent, created_at, updated_at, prefers_surveys, prefers_reminders)
+       VALUES (?, 'ar', ?, NULL, '2026-03-01T08:00:00.000Z', '2026-03-01T08:00:00.000Z', 0, 1)`,
+    ).run(contactId, cipher.seal('أبو خالد'));
+    db.prepare(
+      `INSERT INTO survey_responses (id, contact_id, conversation_id, milestone, channel, staff_id, rating, comment, sent_at, answered_at,
+                                     follow_up_state, follow_up_opened_at, follow_up_done_by, follow_up_done_at, follow_up_note)
+       VALUES (?, ?, 'conv-1', 'handoff:1', 'whatsapp', 'staff-1', 1, NULL, '2026-03-01T09:00:00.000Z', '2026-03-01T09:05:00.000Z',
+               'open', '2026-03-01T09:05:00.000Z', NULL, NULL, NULL)`,
+    ).run(surveyId, contactId);
+    db.close();
+    return { file, contactId, surveyId };
+  }
+
+  it('opens a version 4 file: its records read as before, and bookings, volunteers and feedback start empty', async () => {
+    const { file, contactId, surveyId } = versionFourFile();
+    const store = openStore(file);
+    expect(await store.contacts.get(contactId)).toMatchObject({ displayName: 'أبو خالد', preferences: { surveys: false, reminders: true } });
+    expect(await store.surveys.get(surveyId)).toMatchObject({ rating: 1, followUp: { state: 'open', doneBy: null } });
+    expect(await store.bookings.list({})).toEqual([]);
+    expect(await store.bookings.countActive('2026-05-03')).toEqual({});
+    expect(await store.volunteers.count({})).toBe(0);
+    expect(await store.feedback.count({})).toBe(0);
+
+    const input = { contactId, conversationId: 'conv-1', channel: 'whatsapp', kind: 'callback' as const, day: '2026-05-03', window: '0900-1100', phone: '+966500000001' };
+    const booking = await store.bookings.reserve(input, 1);
+    expect(booking?.reference).toMatch(REQUEST_REFERENCE_PATTERN);
+    expect(await store.bookings.reserve(input, 1)).toBeNull();
+    const volunteer = await store.volunteers.create({
+      contactId,
+      conversationId: 'conv-1',
+      channel: 'whatsapp',
+      name: 'أبو خالد',
+      phone: '+966500000001',
+      city: 'khobar',
+      field: 'social',
+      fieldDetails: null,
+      availability: 'weekends',
+    });
+    const feedback = await store.feedback.create({ contactId, conversationId: 'conv-1', channel: 'whatsapp', kind: 'suggestion', category: 'digital', text: 'تطبيق' });
+    await store.close();
+
+    const reopened = openStore(file);
+    expect(await reopened.bookings.get(booking?.id ?? '')).toEqual(booking);
+    expect(await reopened.volunteers.get(volunteer.id)).toEqual(volunteer);
+    expect(await reopened.feedback.getByReference(feedback.reference)).toEqual(feedback);
+  });
+
+  it('adds the version 5 tables and indexes to a version 4 file, and answers the busy queries from them', async () => {
+    const { file } = versionFourFile();
+    await openStore(file).close();
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const tables = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
+      expect(tables).toEqual(expect.arrayContaining(['bookings', 'volunteers', 'feedback']));
+      const indexes = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all();
+      expect(indexes).toEqual(
+        expect.arrayContaining(['bookings_reference', 'bookings_slot', 'feedback_reference', 'feedback_kind_status_created', 'volunteers_status_created']),
+      );
+      const unique = (index: string) => raw.prepare(`SELECT "unique" FROM pragma_index_list(?) WHERE name = ?`).pluck().get(index.split('_')[0], index);
+      expect(unique('bookings_reference')).toBe(1);
+      expect(unique('feedback_reference')).toBe(1);
+
+      const plan = (sql: string, ...params: unknown[]) =>
+        raw
+          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(...params)
+          .map((step) => JSON.stringify(step))
+          .join('\n');
+      expect(plan(`SELECT COUNT(*) FROM bookings WHERE day = ? AND time_window = ? AND status IN ('requested', 'confirmed')`, 'd', 'w')).toContain('bookings_slot');
+      expect(plan('SELECT * FROM bookings WHERE reference = ?', 'r')).toContain('bookings_reference');
+      expect(plan('SELECT * FROM feedback WHERE reference = ?', 'r')).toContain('feedback_reference');
+      expect(plan('SELECT COUNT(*) FROM feedback WHERE kind = ? AND status = ?', 'k', 's')).toContain('feedback_kind_status_created');
+      expect(plan('SELECT * FROM volunteers WHERE status = ? ORDER BY created_at DESC', 's')).toContain('volunteers_status_created');
     } finally {
       raw.close();
     }

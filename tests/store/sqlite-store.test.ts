@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCipher } from '../../src/security/cipher.js';
@@ -13,9 +10,9 @@ import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
 import { ALL_BYTES } from './contract/files.js';
 import { NATIONAL_ID } from './contract/helpers.js';
+import { startWorker } from './fixtures/start-worker.js';
 import { describeStoreContract } from './store-contract.js';
 
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const key = crypto.randomBytes(32);
 const cipher = createCipher(key);
 const tempDirs: string[] = [];
@@ -279,29 +276,12 @@ function filesUnder(dir: string): [string, Buffer][] {
     });
 }
 
-/** Runs tests/store/fixtures/append-worker.ts in its own Node process (through tsx). */
+/** Runs tests/store/fixtures/append-worker.ts in its own process; its result is the seqs it got. */
 function startAppendWorker(file: string, conversationId: string, count: number) {
-  const worker = path.join(projectRoot, 'tests/store/fixtures/append-worker.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, file, key.toString('hex'), conversationId, String(count)], {
-    cwd: projectRoot,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const lines = readline.createInterface({ input: child.stdout });
-  const iterator = lines[Symbol.asyncIterator]();
-  const nextLine = async (): Promise<string> => {
-    const { value, done } = await iterator.next();
-    if (done) throw new Error(`append worker ended early: ${stderr}`);
-    return value;
-  };
-  const ready = nextLine().then((line) => expect(line).toBe('ready'));
-  const seqs = ready.then(nextLine).then((line): number[] => {
-    const parsed: unknown = JSON.parse(line);
-    if (!Array.isArray(parsed) || !parsed.every((n): n is number => typeof n === 'number')) throw new Error(`bad worker output: ${line}`);
+  const worker = startWorker('append-worker.ts', [file, key.toString('hex'), conversationId, String(count)]);
+  const seqs = worker.result.then((parsed): number[] => {
+    if (!Array.isArray(parsed) || !parsed.every((n): n is number => typeof n === 'number')) throw new Error(`bad worker output: ${JSON.stringify(parsed)}`);
     return parsed;
   });
-  return { ready, seqs, go: () => child.stdin.end('go\n') };
+  return { ready: worker.ready, seqs, go: worker.go };
 }

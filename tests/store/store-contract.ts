@@ -4,14 +4,17 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
+import { bookingContract } from './contract/bookings.js';
 import { auditContract, handoffContract, surveyContract } from './contract/casework.js';
 import { conversationContract, messageContract } from './contract/conversations.js';
 import { deliveryContract } from './contract/delivery.js';
+import { feedbackContract } from './contract/feedback.js';
 import { fileContract } from './contract/files.js';
 import { someConversation } from './contract/helpers.js';
 import { contactContract, staffContract } from './contract/people.js';
 import { supportRequestContract } from './contract/support-requests.js';
 import { contactPreferencesContract, surveyFollowUpContract } from './contract/surveys-preferences.js';
+import { volunteerContract } from './contract/volunteers.js';
 
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>, cleanup?: () => Promise<void>): void {
   describe(`${name} store contract`, () => {
@@ -73,5 +76,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     staffContract(store);
     auditContract(store);
     fileContract(store);
+    bookingContract(store);
+    volunteerContract(store);
+    feedbackContract(store);
   });
 }

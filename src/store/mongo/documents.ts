@@ -49,11 +49,11 @@ function authorOf(value: MessageAuthor): MessageAuthor {
   return typeof value.staffId === 'string' ? { kind: value.kind, staffId: value.staffId } : { kind: value.kind };
 }
 
-function sealOrNull(cipher: Cipher, value: string | null): string | null {
+export function sealOrNull(cipher: Cipher, value: string | null): string | null {
   return value === null ? null : cipher.seal(value);
 }
 
-function openOrNull(cipher: Cipher, value: string | null | undefined): string | null {
+export function openOrNull(cipher: Cipher, value: string | null | undefined): string | null {
   return value === null || value === undefined ? null : cipher.open(value);
 }
 

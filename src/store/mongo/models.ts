@@ -31,9 +31,17 @@ import {
   type SurveyFollowUp,
   type SurveyResponseRecord,
 } from '../types.js';
-
-/** A record as a document: `_id` instead of `id`. */
-type AsDocument<R extends { id: string }> = Omit<R, 'id'> & { _id: string };
+import {
+  bookingSchema,
+  bookingSlotSchema,
+  feedbackSchema,
+  volunteerSchema,
+  type BookingDoc,
+  type BookingSlotDoc,
+  type FeedbackDoc,
+  type VolunteerDoc,
+} from './engagement-models.js';
+import { nullableDate, nullableString, requiredDate, requiredString, schemaOptions, uuidId, type AsDocument } from './schema-fields.js';
 
 export type ContactDoc = {
   _id: string;
@@ -107,18 +115,6 @@ export type SurveyResponseDoc = Omit<AsDocument<SurveyResponseRecord>, 'followUp
 export type StaffUserDoc = AsDocument<StaffUserRecord>;
 export type AuditEventDoc = AsDocument<AuditEventRecord>;
 
-const requiredString = { type: String, required: true } as const;
-const nullableString = { type: String, default: null } as const;
-const nullableDate = { type: Date, default: null } as const;
-const requiredDate = { type: Date, required: true } as const;
-/** Store-made UUIDs as `_id`, so a record's id is the same in both stores. */
-const uuidId = { type: String, required: true } as const;
-/**
- * minimize: false keeps empty objects (`details: {}`) instead of dropping them; versionKey: false
- * because the store never uses `__v`.
- */
-const options = { minimize: false, versionKey: false } as const;
-
 const consentSchema = new Schema<ConsentRecord>(
   { version: requiredString, at: requiredDate, channel: requiredString },
   { _id: false },
@@ -164,12 +160,12 @@ const contactSchema = new Schema<ContactDoc>(
     createdAt: requiredDate,
     updatedAt: requiredDate,
   },
-  { ...options, collection: 'contacts' },
+  { ...schemaOptions, collection: 'contacts' },
 );
 
 const contactChannelSchema = new Schema<ContactChannelDoc>(
   { _id: uuidId, contactId: requiredString, channel: requiredString, address: requiredString, createdAt: requiredDate },
-  { ...options, collection: 'contact_channels' },
+  { ...schemaOptions, collection: 'contact_channels' },
 );
 contactChannelSchema.index({ channel: 1, address: 1 }, { unique: true });
 contactChannelSchema.index({ contactId: 1 });
@@ -191,7 +187,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     createdAt: requiredDate,
     updatedAt: requiredDate,
   },
-  { ...options, collection: 'conversations' },
+  { ...schemaOptions, collection: 'conversations' },
 );
 conversationSchema.index({ channel: 1, externalId: 1 }, { unique: true });
 conversationSchema.index({ tokenHash: 1 }, { sparse: true });
@@ -208,7 +204,7 @@ const messageSchema = new Schema<MessageDoc>(
     delivery: { type: deliverySchema, default: null },
     createdAt: requiredDate,
   },
-  { ...options, collection: 'messages' },
+  { ...schemaOptions, collection: 'messages' },
 );
 messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
 // Partial, not sparse: messages without a dedupe key hold null, and nulls must not collide.
@@ -238,7 +234,7 @@ const supportRequestSchema = new Schema<SupportRequestDoc>(
     updatedAt: requiredDate,
     submittedAt: nullableDate,
   },
-  { ...options, collection: 'support_requests' },
+  { ...schemaOptions, collection: 'support_requests' },
 );
 supportRequestSchema.index({ reference: 1 }, { unique: true });
 supportRequestSchema.index({ contactId: 1, createdAt: -1 });
@@ -258,7 +254,7 @@ const handoffSchema = new Schema<HandoffDoc>(
     claimedAt: nullableDate,
     resolvedAt: nullableDate,
   },
-  { ...options, collection: 'handoffs' },
+  { ...schemaOptions, collection: 'handoffs' },
 );
 handoffSchema.index({ conversationId: 1, status: 1 });
 handoffSchema.index({ status: 1, createdAt: 1 });
@@ -277,7 +273,7 @@ const surveyResponseSchema = new Schema<SurveyResponseDoc>(
     answeredAt: nullableDate,
     followUp: { type: followUpSchema, default: null },
   },
-  { ...options, collection: 'survey_responses' },
+  { ...schemaOptions, collection: 'survey_responses' },
 );
 // The satisfaction report reads surveys sent in a period; the console badge counts open follow-ups.
 surveyResponseSchema.index({ sentAt: -1 });
@@ -301,7 +297,7 @@ const staffUserSchema = new Schema<StaffUserDoc>(
     createdAt: requiredDate,
     updatedAt: requiredDate,
   },
-  { ...options, collection: 'staff_users' },
+  { ...schemaOptions, collection: 'staff_users' },
 );
 staffUserSchema.index({ email: 1 }, { unique: true });
 
@@ -315,7 +311,7 @@ const auditEventSchema = new Schema<AuditEventDoc>(
     subjectId: requiredString,
     details: { type: Schema.Types.Mixed, required: true },
   },
-  { ...options, collection: 'audit_events' },
+  { ...schemaOptions, collection: 'audit_events' },
 );
 auditEventSchema.index({ subjectType: 1, subjectId: 1, at: -1 });
 auditEventSchema.index({ actor: 1, at: -1 });
@@ -332,6 +328,10 @@ export function createModels(connection: mongoose.Connection) {
     SurveyResponse: connection.model<SurveyResponseDoc>('SurveyResponse', surveyResponseSchema),
     StaffUser: connection.model<StaffUserDoc>('StaffUser', staffUserSchema),
     AuditEvent: connection.model<AuditEventDoc>('AuditEvent', auditEventSchema),
+    Booking: connection.model<BookingDoc>('Booking', bookingSchema),
+    BookingSlot: connection.model<BookingSlotDoc>('BookingSlot', bookingSlotSchema),
+    Volunteer: connection.model<VolunteerDoc>('Volunteer', volunteerSchema),
+    Feedback: connection.model<FeedbackDoc>('Feedback', feedbackSchema),
   };
 }
 

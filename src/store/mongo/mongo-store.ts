@@ -12,7 +12,9 @@ import {
   createSupportRequestRepository,
   createSurveyRepository,
 } from './case-repositories.js';
+import { createBookingRepository } from './booking-repository.js';
 import { createContactRepository, createConversationRepository, createMessageRepository } from './conversation-repositories.js';
+import { createFeedbackRepository, createVolunteerRepository } from './engagement-repositories.js';
 import { createGridFsFileRepository } from './gridfs-files.js';
 import { createModels } from './models.js';
 
@@ -45,6 +47,9 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     staff: createStaffRepository(ctx),
     audit: createAuditRepository(ctx),
     files: createGridFsFileRepository(db, options.cipher),
+    bookings: createBookingRepository(ctx),
+    volunteers: createVolunteerRepository(ctx),
+    feedback: createFeedbackRepository(ctx),
     async ping() {
       const current = connection.db;
       if (!current) throw new Error('MongoDB connection is not open');

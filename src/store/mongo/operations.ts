@@ -67,7 +67,7 @@ export async function insertRecord<R extends { id: string }, D extends { _id: st
 }
 
 /**
- * Sets only the fields the patch names (plus whatever `finish` stamps), so concurrent patches of
+ * Sets only the fields the patch names (plus whatever `stamp` sets), so concurrent patches of
  * different fields from other processes are not overwritten with stale values. The current
  * document is read only to encode the merged record the same way an insert does.
  */
@@ -81,6 +81,25 @@ export async function patchById<R extends { id: string }, D extends { _id: strin
 ): Promise<R> {
   const current = await findById(model, mapping, cipher, id);
   if (!current) throw new StoreNotFoundError(mapping.what, id);
+  const updated = await patchIf(model, mapping, cipher, current, {}, patch, stamp);
+  if (!updated) throw new StoreNotFoundError(mapping.what, id);
+  return updated;
+}
+
+/**
+ * Applies `patch` (and `stamp`) to the document of `current`, as patchById does, but only while the
+ * document still matches `condition` (e.g. the status `current` was read with): a compare-and-set
+ * for changes that must not build on a stale read. Null when the document no longer matches.
+ */
+export async function patchIf<R extends { id: string }, D extends { _id: string }>(
+  model: Model<D>,
+  mapping: DocumentMapping<R, D>,
+  cipher: Cipher,
+  current: R,
+  condition: Record<string, unknown>,
+  patch: NoInfer<Partial<R>>,
+  stamp: NoInfer<Partial<R>> = {},
+): Promise<R | null> {
   const merged = mergePatch(mergePatch(current, patch, mapping.fixedFields), stamp, mapping.fixedFields);
   const doc = mapping.toDoc(merged, cipher);
   const patched: [string, unknown][] = [...Object.entries(patch), ...Object.entries(stamp)];
@@ -90,8 +109,7 @@ export async function patchById<R extends { id: string }, D extends { _id: strin
     patched.filter(([key, value]) => value !== undefined && !fixed.includes(key)).map(([key]) => key),
   );
   const updated = await mapConflict(mapping.what, () =>
-    model.findByIdAndUpdate(id, { $set }, { returnDocument: 'after' }).lean<D>().exec(),
+    model.findOneAndUpdate({ ...condition, _id: current.id }, { $set }, { returnDocument: 'after' }).lean<D>().exec(),
   );
-  if (!updated) throw new StoreNotFoundError(mapping.what, id);
-  return mapping.fromDoc(updated, cipher);
+  return updated ? mapping.fromDoc(updated, cipher) : null;
 }

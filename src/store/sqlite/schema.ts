@@ -203,7 +203,74 @@ CREATE INDEX IF NOT EXISTS survey_responses_sent_at ON survey_responses (sent_at
 CREATE INDEX IF NOT EXISTS survey_responses_follow_up ON survey_responses (follow_up_state, sent_at) WHERE follow_up_state IS NOT NULL;
 `;
 
-const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
+/**
+ * Version 5: bookings (interviews and callbacks in a day's time window), volunteers and feedback
+ * (suggestions and complaints). Sealed columns: a booking's phone and staff note; a volunteer's name,
+ * phone, field details and staff note; feedback's text and reply.
+ *
+ * The booking's window column is `time_window` because WINDOW is an SQL keyword. Capacity is not
+ * stored: `reserve` and `move` count the active bookings of the window inside an IMMEDIATE
+ * transaction and write only when there is room, which `bookings_slot` makes an index lookup.
+ * References are unique per table, drawn like a request's.
+ */
+const V5 = `
+CREATE TABLE IF NOT EXISTS bookings (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL,
+  contact_id TEXT,
+  conversation_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  day TEXT NOT NULL,
+  time_window TEXT NOT NULL,
+  status TEXT NOT NULL,
+  phone TEXT,
+  staff_note TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS bookings_reference ON bookings (reference);
+CREATE INDEX IF NOT EXISTS bookings_slot ON bookings (day, time_window, status);
+
+CREATE TABLE IF NOT EXISTS volunteers (
+  id TEXT PRIMARY KEY,
+  contact_id TEXT,
+  conversation_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  name TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  city TEXT NOT NULL,
+  field TEXT NOT NULL,
+  field_details TEXT,
+  availability TEXT NOT NULL,
+  status TEXT NOT NULL,
+  staff_note TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS volunteers_status_created ON volunteers (status, created_at);
+
+CREATE TABLE IF NOT EXISTS feedback (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL,
+  contact_id TEXT,
+  conversation_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  category TEXT NOT NULL,
+  text TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reply TEXT,
+  replied_by TEXT,
+  replied_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS feedback_reference ON feedback (reference);
+CREATE INDEX IF NOT EXISTS feedback_kind_status_created ON feedback (kind, status, created_at);
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

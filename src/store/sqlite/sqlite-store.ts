@@ -10,9 +10,11 @@ import path from 'node:path';
 import type { Cipher } from '../../security/cipher.js';
 import type { Store } from '../types.js';
 import { createAuditRepository } from './audit.js';
+import { createBookingRepository } from './bookings.js';
 import { createContactRepository } from './contacts.js';
 import { createConversationRepository } from './conversations.js';
 import { createDiskFileRepository } from './disk-files.js';
+import { createFeedbackRepository } from './feedback.js';
 import { createHandoffRepository } from './handoffs.js';
 import { createMessageRepository } from './messages.js';
 import { createContext } from './rows.js';
@@ -20,6 +22,7 @@ import { migrate, openDatabase } from './schema.js';
 import { createStaffRepository } from './staff.js';
 import { createSupportRequestRepository } from './support-requests.js';
 import { createSurveyRepository } from './surveys.js';
+import { createVolunteerRepository } from './volunteers.js';
 
 export type SqliteStoreOptions = {
   /**
@@ -54,6 +57,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     staff: createStaffRepository(ctx),
     audit: createAuditRepository(ctx),
     files: createDiskFileRepository(filesDir, options.cipher),
+    bookings: createBookingRepository(ctx),
+    volunteers: createVolunteerRepository(ctx),
+    feedback: createFeedbackRepository(ctx),
     async ping() {
       db.prepare('SELECT 1').get();
     },
