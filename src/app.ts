@@ -11,6 +11,10 @@ import { ConversationBot } from './bot/conversation-bot.js';
 import type { ServiceRegistry } from './bot/services.js';
 import { createRequestServices } from './requests/request-services.js';
 import { createSurveyServices } from './followups/survey-services.js';
+import { createBookingServices } from './services/booking-services.js';
+import { dayStart } from './services/booking-calendar.js';
+import { createCommunityServices } from './services/community-services.js';
+import { DAY_BEFORE_REMINDER_MS } from './followups/followups.js';
 import { createFollowupWorker } from './followups/followup-worker.js';
 import { createFollowupsQueue, FollowUps } from './followups/followups.js';
 import { holdFor } from './followups/hold.js';
@@ -138,6 +142,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         },
       }),
       ...createSurveyServices({ onLowRating: async (survey) => later.events?.publish({ type: 'survey.followup_opened', id: survey.id, conversationId: survey.conversationId }) }),
+      ...createBookingServices({
+        calendar: config.booking,
+        ...(overrides.now ? { now: overrides.now } : {}),
+        onBooked: async (booking) => {
+          await later.followUps?.bookingReminder(booking.id, booking.conversationId, dayStart(booking.day) - DAY_BEFORE_REMINDER_MS);
+          await later.events?.publish({ type: 'booking.requested', id: booking.id, conversationId: booking.conversationId });
+        },
+      }),
+      ...createCommunityServices({
+        onVolunteer: async (v) => later.events?.publish({ type: 'volunteer.registered', id: v.id, conversationId: v.conversationId }),
+        onFeedback: async (f) => later.events?.publish({ type: 'feedback.received', id: f.id, conversationId: f.conversationId }),
+      }),
       ...overrides.services,
     };
     const flows = loadFlows(overrides.flowsDir ?? path.join(root, 'flows'), {
@@ -257,6 +273,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         flows,
         followUps,
         i18n,
+        calendar: config.booking,
         quietHours: config.quietHours,
         logger,
         now,
@@ -277,7 +294,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         plugins: [
           (app) => directLineRoutes(app, { store, runner, adapter: webchat }),
           (app) =>
-            staffApi(app, { store, sessions: staffSessions, events: staffEvents, outbound, followUps, i18n, channelStatus: { board: statusBoard, channels: channelNames } }),
+            staffApi(app, {
+              store,
+              sessions: staffSessions,
+              events: staffEvents,
+              outbound,
+              followUps,
+              i18n,
+              calendar: config.booking,
+              now,
+              channelStatus: { board: statusBoard, channels: channelNames },
+            }),
           ...channels.flatMap((channel) => (channel.routes ? [channel.routes] : [])),
         ],
       });

@@ -11,6 +11,8 @@ export type Answer = {
   source?: { guide: string; section?: string };
   /** The reply offers a social researcher (a button), e.g. when the procedure is unclear. */
   offerPerson?: boolean;
+  /** The reply offers to start this flow (a button whose text is one of its trigger phrases). */
+  offerFlow?: string;
 };
 
 /** Close calls: up to three topics the question may mean, offered as "did you mean" buttons. */

@@ -46,7 +46,7 @@ export class ConversationBot {
   private readonly engine: EngineContext;
 
   constructor(private readonly deps: BotDependencies) {
-    this.engine = { flows: deps.flows, words: (key) => deps.vocabulary.words(key) };
+    this.engine = { flows: deps.flows, words: (key) => deps.vocabulary.words(key), now: () => this.now() };
   }
 
   /** Entry point for one turn (the TurnRunner has loaded the conversation into the context). */
@@ -446,6 +446,8 @@ function answerReplies(answer: Answer): Reply[] {
   if (source) replies.push(source.section ? say('knowledge.source_section', { guide: source.guide, section: source.section }) : say('knowledge.source', { guide: source.guide }));
   // Policy step 3: when the procedure is unclear, the social researcher is one tap away.
   if (answer.offerPerson) replies.push({ type: 'suggest', key: 'knowledge.offer_person', options: [], offers: ['offers.human'], channelData: {} });
+  // The service the answer is about, one tap away (volunteering, a suggestion, a booking).
+  else if (answer.offerFlow) replies.push({ type: 'suggest', key: 'knowledge.offer_flow', options: [], offers: [`${answer.offerFlow}.offer`], channelData: {} });
   return replies;
 }
 

@@ -121,7 +121,7 @@ function displayValue(item: SummaryItem, i18n: I18n, locale: Locale): string {
 /** Labels to offer for a question: its choices, or yes/no for a yes-no question. */
 function choiceLabels(ask: Extract<Effect, { type: 'ask' }>, t: (key: string) => string): string[] {
   if (ask.inputType === 'yesNo') return [t('inputs.yes_label'), t('inputs.no_label')];
-  return ask.choices.map((c) => t(c.label));
+  return ask.choices.map((c) => c.text ?? t(c.label));
 }
 
 function numbered(question: string, labels: string[]): string {

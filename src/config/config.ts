@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
+import { parseBookingWindows, type BookingCalendar } from '../services/booking-calendar.js';
 import { parseWorkingHours, type WorkingHours } from '../staff/working-hours.js';
 
 /**
@@ -140,6 +141,30 @@ const schema = z.object({
         }
       }),
   ),
+  BOOKING_WINDOWS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('09:00-11:00,11:00-13:00')
+      .transform((text, ctx) => {
+        try {
+          return parseBookingWindows(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `expected time windows like 09:00-11:00,11:00-13:00 (${(error as Error).message})` });
+          return z.NEVER;
+        }
+      }),
+  ),
+  BOOKING_CAPACITY: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(500).default(4)),
+  BOOKING_DAYS_AHEAD: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(10).default(6)),
+  BOOKING_HOLIDAYS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('')
+      .refine((text) => text.split(',').every((d) => d.trim() === '' || /^\d{4}-\d{2}-\d{2}$/.test(d.trim())), { message: 'expected a comma list of days like 2027-03-09,2027-03-10' })
+      .transform((text) => new Set(text.split(',').map((d) => d.trim()).filter(Boolean))),
+  ),
   RESUME_OFFER_AFTER_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected milliseconds' }).int().min(0).default(21_600_000)),
 });
 
@@ -181,6 +206,8 @@ export type Config = Readonly<{
   resumeOfferAfterMs: number;
   /** When social researchers answer (Sunday–Thursday, Asia/Riyadh). */
   staffHours: WorkingHours;
+  /** Days and time windows offered for interviews and callbacks. */
+  booking: BookingCalendar;
 }>;
 
 /**
@@ -231,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     resumeOfferAfterMs: e.RESUME_OFFER_AFTER_MS,
     staffHours: e.STAFF_HOURS,
+    booking: Object.freeze({ windows: Object.freeze(e.BOOKING_WINDOWS), capacity: e.BOOKING_CAPACITY, holidays: e.BOOKING_HOLIDAYS, daysAhead: e.BOOKING_DAYS_AHEAD }),
   });
 }
 

@@ -72,7 +72,8 @@ export type EngineInput =
   /** The beneficiary came back after a long absence in a draft flow: offer to continue or restart. */
   | { kind: 'offerResume' };
 
-export type ChoiceOption = { value: string; label: string };
+/** A choice: `label` is a locale key; a choice a service computed carries its `text` instead. */
+export type ChoiceOption = { value: string; label: string; text?: string };
 
 export type Effect =
   | { type: 'say'; key: string; params: MessageParams }
@@ -115,6 +116,8 @@ export type StepResult = { state: EngineState; effects: Effect[]; status: StepSt
 export type ParseContext = {
   words(key: string): string[];
   data: Readonly<Record<string, unknown>>;
+  /** The clock (epoch ms), for answers such as «بكرة» or «الأحد». */
+  now(): number;
 };
 
 /**

@@ -22,6 +22,8 @@ export type EngineContext = {
   flows: FlowSet;
   /** Normalized words of a locale key in every language (labels, `|`-separated word lists). */
   words(key: string): string[];
+  /** The clock (epoch ms) readers use for relative dates; default `Date.now`. */
+  now?: () => number;
 };
 
 /** Guards against a flow that loops through steps without asking anything. */
@@ -195,6 +197,7 @@ class Run {
     if (def.choicesFrom === 'answers') {
       return labelledAnswers(this.flow(frame.flow), frame.data).map((a) => ({ value: a.id, label: a.step.label ?? a.field }));
     }
+    if (def.choicesFrom) return computedChoices(frame.data[def.choicesFrom.slice(1)]);
     return (def.choices ?? []).map((c) => ({ value: c.value, label: c.label }));
   }
 
@@ -256,8 +259,9 @@ class Run {
    */
   private answerOverlay(overlay: Overlay, text: string): StepStatus | null {
     const [, , choices] = OVERLAYS[overlay.kind];
-    const read = INPUT_READERS.choice?.(text, { choices }, { words: (key) => this.ctx.words(key), data: {} });
-    const yesNo = INPUT_READERS.yesNo?.(text, {}, { words: (key) => this.ctx.words(key), data: {} });
+    const parseCtx: ParseContext = { words: (key) => this.ctx.words(key), data: {}, now: this.ctx.now ?? Date.now };
+    const read = INPUT_READERS.choice?.(text, { choices }, parseCtx);
+    const yesNo = INPUT_READERS.yesNo?.(text, {}, parseCtx);
     // "yes" means the first choice (cancel / continue); "no" only says "don't cancel" — a bare "no"
     // to "welcome back" must not wipe a draft, so restarting takes its own button or words.
     const byYesNo = yesNo?.ok ? (yesNo.value ? choices[0]?.value : overlay.kind === 'cancel' ? choices[1]?.value : undefined) : undefined;
@@ -310,7 +314,7 @@ class Run {
     const reader = def.input ? INPUT_READERS[def.input] : undefined;
     if (!reader) return { ok: false, error: 'inputs.errors.unsupported' };
     const frame = this.state.frame;
-    const parseCtx: ParseContext = { words: (key) => this.ctx.words(key), data: frame?.data ?? {} };
+    const parseCtx: ParseContext = { words: (key) => this.ctx.words(key), data: frame?.data ?? {}, now: this.ctx.now ?? Date.now };
     if (def.optional && this.ctx.words('inputs.skip_words').includes(normalizeArabic(text))) return { ok: true, value: null };
     const step = def.choicesFrom && frame ? { ...def, choices: this.choicesOf(frame, def) } : def;
     return reader(text, step, parseCtx);
@@ -384,6 +388,15 @@ class Run {
     }
     return resolved;
   }
+}
+
+/** Choices a service left in a field: `[{ value, text }]`; anything else in there is ignored. */
+function computedChoices(value: unknown): ChoiceOption[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    const { value: v, text } = (item ?? {}) as { value?: unknown; text?: unknown };
+    return typeof v === 'string' && typeof text === 'string' ? [{ value: v, label: '', text }] : [];
+  });
 }
 
 /** The overlay questions: locale key, field id for clients, and choices (the first one means "yes"). */

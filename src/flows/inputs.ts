@@ -2,6 +2,7 @@ import { matchCity } from '../text/eastern-province.js';
 import { normalizeArabic, stripInvisible, toAsciiDigits } from '../text/normalize.js';
 import { readSaudiMobile } from '../text/saudi-mobile.js';
 import { readNumber, readNumberWords } from './read-number.js';
+import { readDate } from './read-date.js';
 import { readRating } from './read-rating.js';
 
 export { readNumber } from './read-number.js';
@@ -32,20 +33,31 @@ const readNumberAnswer: InputReader = (raw, step, ctx) => {
   return { ok: true, value };
 };
 
+/** A choice as readers see it: a label key (or a computed `text`), and extra `match` words. */
+type ReadableChoice = { value: string; label: string; text?: string; match?: string };
+
 /**
- * A choice is picked by its number in the list ("2", "٢"), its value, its label in either language,
- * or one of its extra `match` words.
+ * The choice a message picks: by its number in the list ("2", "٢"), its value, its label in either
+ * language (or its computed text), or one of its extra `match` words; null when none.
  */
-const readChoice: InputReader = (raw, step, ctx) => {
-  const choices = step.choices ?? [];
+export function pickChoice(raw: string, choices: readonly ReadableChoice[], ctx: ParseContext): string | null {
   const text = normalizeArabic(raw);
   const index = /^\d{1,2}$/.test(text) ? Number(text) - 1 : -1;
   const byIndex = choices[index];
-  if (byIndex) return { ok: true, value: byIndex.value };
+  if (byIndex) return byIndex.value;
   const found = choices.find(
-    (c) => c.value === text || ctx.words(c.label).includes(text) || (c.match ? ctx.words(c.match).includes(text) : false),
+    (c) =>
+      c.value === text ||
+      (c.text !== undefined ? normalizeArabic(c.text) === text : ctx.words(c.label).includes(text)) ||
+      (c.match ? ctx.words(c.match).includes(text) : false),
   );
-  if (found) return { ok: true, value: found.value };
+  return found ? found.value : null;
+}
+
+const readChoice: InputReader = (raw, step, ctx) => {
+  const choices = (step.choices ?? []) as readonly ReadableChoice[];
+  const picked = pickChoice(raw, choices, ctx);
+  if (picked !== null) return { ok: true, value: picked };
   return { ok: false, error: 'inputs.errors.choice', params: { count: choices.length } };
 };
 
@@ -113,6 +125,11 @@ export const INPUT_READERS: Partial<Record<InputType, InputReader>> = {
   yesNo: readYesNo,
   nationalId: readNationalId,
   rating: (raw, _step, ctx) => readRating(raw, ctx),
+  date: (raw, step, ctx) => {
+    // A day offered as a button (or its number in the list) first, then a date in words or digits.
+    const picked = step.choices?.length ? pickChoice(raw, step.choices as readonly ReadableChoice[], ctx) : null;
+    return picked !== null ? { ok: true, value: picked } : readDate(raw, ctx);
+  },
   attachment: () => ({ ok: false, error: 'inputs.errors.attachment' }),
 };
 

@@ -128,7 +128,8 @@ function checkStep(id: string, step: FlowStep, { report, checkKey, checkTarget }
     if (typeof message === 'string') checkKey(id, message);
   }
   checkKey(id, step.label);
-  if (step.choicesFrom && step.input !== 'choice') report(id, 'choicesFrom is only for input: choice');
-  if (step.choicesFrom && !step.returnTo) report(id, 'choicesFrom: answers needs returnTo (the step to come back to)');
+  if (step.choicesFrom === 'answers' && step.input !== 'choice') report(id, 'choicesFrom: answers is only for input: choice');
+  if (step.choicesFrom === 'answers' && !step.returnTo) report(id, 'choicesFrom: answers needs returnTo (the step to come back to)');
+  if (step.choicesFrom?.startsWith('$') && step.input !== 'choice' && step.input !== 'date') report(id, 'choicesFrom: $field is only for input: choice or date');
   if (step.returnTo) checkTarget(id, step.returnTo);
 }

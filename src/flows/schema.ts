@@ -80,9 +80,13 @@ export const stepSchema = z
     summary: z.boolean().optional(),
     /**
      * `answers`: the choices are the labelled questions answered so far; picking one asks it again
-     * and then comes back to the `returnTo` step (the summary).
+     * and then comes back to the `returnTo` step (the summary). `$field`: the choices a service put
+     * in that field (`[{ value, text }]`, text already in the beneficiary's language), such as the
+     * days still open for booking.
      */
-    choicesFrom: z.literal('answers').optional(),
+    choicesFrom: z
+      .union([z.literal('answers'), z.string().regex(/^\$[a-z][a-z0-9_]*$/, { message: 'expected answers or $field' })])
+      .optional(),
     returnTo: identifier.optional(),
     next: nextSpec.optional(),
   })

@@ -12,6 +12,7 @@ import type { TurnRunner } from '../turn/turn-runner.js';
 import { FOLLOWUPS_QUEUE, followupJob, type ReminderJob, type SurveyJob } from './followup-jobs.js';
 import type { FollowUps } from './followups.js';
 import { holdFor } from './hold.js';
+import { formatDay, formatWindow, riyadhDay, type BookingCalendar } from '../services/booking-calendar.js';
 
 /** Someone who wrote this recently is in the middle of something: a survey or reminder waits. */
 export const BUSY_WINDOW_MS = 30 * 60_000;
@@ -27,6 +28,7 @@ export type FollowupWorkerDependencies = {
   flows: FlowSet;
   followUps: FollowUps;
   i18n: I18n;
+  calendar: BookingCalendar;
   quietHours: QuietHours | null;
   logger: Logger;
   now?: () => number;
@@ -141,9 +143,16 @@ export function createFollowupWorker(deps: FollowupWorkerDependencies): Worker {
         await deps.followUps.remind('documents', data.subjectId, data.conversationId, data.slot + 1);
         return { kind: 'sent' };
       }
-      case 'booking':
-        // Bookings arrive with the other-services work; until then there is nothing to remind of.
-        return { kind: 'dropped', reason: 'unknown_booking' };
+      case 'booking': {
+        const booking = await deps.store.bookings.get(data.subjectId);
+        if (!booking || (booking.status !== 'requested' && booking.status !== 'confirmed')) return { kind: 'dropped', reason: 'booking_not_active' };
+        if (booking.day < riyadhDay(now())) return { kind: 'dropped', reason: 'booking_past' };
+        const locale = turn.state.locale ?? turn.conversation.locale ?? DEFAULT_LOCALE;
+        const window = deps.calendar.windows.find((w) => w.id === booking.window);
+        const params = { reference: booking.reference, kind: booking.kind, day: formatDay(booking.day, locale), window: window ? formatWindow(window, locale) : booking.window };
+        await deps.bot.initiate(context, { notice: { key: 'reminders.booking', params }, then: 'reprompt' });
+        return { kind: 'sent' };
+      }
     }
   };
 

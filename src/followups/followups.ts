@@ -13,6 +13,9 @@ import {
   type ReminderTopic,
 } from './followup-jobs.js';
 
+/** A booking's reminder goes at 10:00 (Riyadh) the day before: midnight of the day minus 14 hours. */
+export const DAY_BEFORE_REMINDER_MS = 14 * 3600_000;
+
 /** Finished jobs kept: surveys a month (their ids stop a second survey for one milestone), failures a month. */
 const SURVEY_OPTIONS: JobsOptions = {
   attempts: 5,
@@ -103,9 +106,11 @@ export class FollowUps {
     await this.cancel('documents', requestId);
   }
 
-  /** A reminder at `at` (epoch ms) about a booking (an interview or a callback). */
+  /** A reminder at `at` (epoch ms) about a booking (an interview or a callback); none when `at` has passed. */
   async bookingReminder(bookingId: string, conversationId: string, at: number): Promise<void> {
-    const delay = Math.max(0, at - this.now());
+    if (at <= this.now()) return;
+    await this.cancel('booking', bookingId);
+    const delay = at - this.now();
     await this.add(reminderJob.parse({ kind: 'reminder', topic: 'booking', subjectId: bookingId, conversationId, slot: 0 }), delay);
   }
 

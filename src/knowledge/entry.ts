@@ -21,6 +21,8 @@ export type KnowledgeEntry = {
   decline?: boolean;
   /** The answer comes with a "talk to a staff member" button. */
   offerPerson?: boolean;
+  /** The answer comes with a button that starts this flow (its `<flow>.offer` text is a trigger phrase). */
+  offerFlow?: string;
   /** Where it was read from, for messages to staff. */
   file: string;
 };
@@ -43,6 +45,8 @@ export const faqFileSchema = z
             decline: z.boolean().optional(),
             /** The answer comes with a "talk to a staff member" button (unclear procedures, asking for a person). */
             offerPerson: z.boolean().optional(),
+            /** The answer offers to start a service right here (a flow id, e.g. `volunteer`). */
+            offerFlow: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
           })
           .strict(),
       )

@@ -60,6 +60,7 @@ function answerOf(topic: Topic, score: number, locale: Locale): AnswerResult {
     text: entry.answer,
     ...(entry.origin === 'guide' ? { source: entry.source } : {}),
     ...(entry.offerPerson ? { offerPerson: true } : {}),
+    ...(entry.offerFlow ? { offerFlow: entry.offerFlow } : {}),
   };
 }
 

@@ -32,7 +32,7 @@ export function loadKnowledge(sources: KnowledgeSources): KnowledgeContent {
     for (const file of listFiles(path.join(sources.builtinDir, locale), /\.ya?ml$/)) {
       const parsed = readYaml(file, faqFileSchema, problems);
       for (const e of parsed?.entries ?? []) {
-        const { decline, offerPerson, ...rest } = e;
+        const { decline, offerPerson, offerFlow, ...rest } = e;
         entries.push({
           ...rest,
           keywords: e.keywords ?? [],
@@ -42,6 +42,7 @@ export function loadKnowledge(sources: KnowledgeSources): KnowledgeContent {
           source: withoutUndefined(e.source),
           ...(decline ? { decline } : {}),
           ...(offerPerson ? { offerPerson } : {}),
+          ...(offerFlow ? { offerFlow } : {}),
         });
       }
     }

@@ -2,7 +2,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions
 import { AppError } from '../errors/app-error.js';
 import { z } from 'zod';
 import type { I18n } from '../i18n/i18n.js';
-import { DEFAULT_LOCALE } from '../i18n/i18n.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import type { TurnRunner } from '../turn/turn-runner.js';
 import type { TurnData } from '../bot/turn-data.js';
@@ -22,7 +22,8 @@ export const outboundPayload = z
     idempotencyKey: z.string().regex(/^[A-Za-z0-9_.-]{1,120}$/),
     text: z.string().min(1).max(4000).optional(),
     key: z.string().optional(),
-    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    /** Message parameters; a value may differ by language (`{ ar, en }`: a day written for each), picked at send time. */
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.object({ ar: z.string(), en: z.string() })])).optional(),
     author: z.object({ kind: z.enum(['staff', 'system']), staffId: z.string().optional() }).default({ kind: 'system' }),
     /**
      * Sent on the bot's own initiative (a status notification), not as part of a conversation: waits
@@ -112,7 +113,7 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
           const hold = payload.automatic && deps.holdAutomatic ? await deps.holdAutomatic(turn) : null;
           if (hold !== null) return hold;
           const locale = turn.state.locale ?? turn.conversation.locale ?? DEFAULT_LOCALE;
-          const text = payload.text ?? deps.i18n.t(locale, payload.key ?? '', payload.params);
+          const text = payload.text ?? deps.i18n.t(locale, payload.key ?? '', paramsIn(locale, payload.params));
           await context.sendActivity({ id: String(job.id), type: 'message', locale, text, channelData: { author: payload.author } });
           return null;
         });
@@ -141,3 +142,11 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
   worker.on('error', (error) => log.error({ event: 'outbound.worker_error', err: error }, 'outbound worker error'));
   return worker;
 }
+
+/** Parameters for one language: a `{ ar, en }` value becomes the text for `locale`. */
+function paramsIn(locale: Locale, params: OutboundParams | undefined): Record<string, string | number> | undefined {
+  if (!params) return undefined;
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'object' ? value[locale] : value]));
+}
+
+type OutboundParams = NonNullable<z.infer<typeof outboundPayload>['params']>;

@@ -4,6 +4,10 @@ import { SUPPORT_REQUEST_STATUSES } from '../store/record-values.js';
 import { newStaffBody, staffPatchBody } from './admin-routes.js';
 import { noteBody } from './handoff-routes.js';
 import { followUpDoneBody, MAX_REPORT_MONTHS } from './report-routes.js';
+import { bookingMoveBody, bookingNoteBody } from './booking-routes.js';
+import { volunteerStatusBody } from './volunteer-routes.js';
+import { feedbackReplyBody } from './feedback-routes.js';
+import { BOOKING_KINDS, BOOKING_STATUSES, FEEDBACK_KINDS, FEEDBACK_STATUSES, VOLUNTEER_STATUSES } from '../store/record-values.js';
 
 type Operation = { method: 'get' | 'post' | 'patch' | 'delete'; path: string; summary: string; roles?: string; body?: z.ZodType; query?: Record<string, string> };
 
@@ -27,7 +31,7 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/staff/api/requests/{id}', summary: 'One request with answers, declaration and documents (audited)' },
   { method: 'get', path: '/staff/api/requests/{id}/documents/{fileId}', summary: 'A document of the request (audited)' },
   { method: 'post', path: '/staff/api/requests/{id}/status', summary: 'Change the status; the beneficiary is told', body: z.object({ status: z.enum(SUPPORT_REQUEST_STATUSES), note: z.string().max(1000).optional() }) },
-  { method: 'get', path: '/staff/api/events', summary: 'Live updates (Server-Sent Events): handoffs and request statuses, ids only' },
+  { method: 'get', path: '/staff/api/events', summary: 'Live updates (Server-Sent Events): handoffs, request statuses, surveys, bookings, volunteers and feedback; ids only' },
   { method: 'get', path: '/staff/api/staff', summary: 'Staff accounts', roles: 'admin', query: page },
   { method: 'post', path: '/staff/api/staff', summary: 'Create a staff account', roles: 'admin', body: newStaffBody },
   { method: 'patch', path: '/staff/api/staff/{id}', summary: 'Change role, name or active', roles: 'admin', body: staffPatchBody },
@@ -61,6 +65,62 @@ const OPERATIONS: Operation[] = [
     summary: 'Close an open follow-up with a note (audited without the note); answers the follow-up as listed. 404 when the survey has no follow-up, 409 when it is closed already',
     roles: 'officer, admin',
     body: followUpDoneBody,
+  },
+  {
+    method: 'get',
+    path: '/staff/api/bookings',
+    summary:
+      'Interviews and callbacks, soonest first: `{items: [{id, reference, kind, status, channel, day, window, dayLabel: {ar, en}, windowLabel: {ar, en}, conversationId, createdAt, updatedAt}], limit, offset}`; the labels give the day in the Gregorian and Hijri (Umm al-Qura) calendars',
+    query: { status: BOOKING_STATUSES.join(' | '), kind: BOOKING_KINDS.join(' | '), from: 'YYYY-MM-DD (inclusive)', to: 'YYYY-MM-DD (inclusive)', ...page },
+  },
+  {
+    method: 'get',
+    path: '/staff/api/bookings/calendar',
+    summary:
+      'The bookable days ahead (working days, no holidays) with each window’s active bookings: `{capacity, windows: [{id, label: {ar, en}}], days: [{day, label: {ar, en}, windows: [{id, booked, free}]}]}`',
+    query: { from: 'YYYY-MM-DD: only days from this one' },
+  },
+  { method: 'get', path: '/staff/api/bookings/{id}', summary: 'One booking with `staffNote`, `nextActions` (confirm | move | cancel | done), the contact and, for a callback, `phone` (audited)' },
+  { method: 'post', path: '/staff/api/bookings/{id}/confirm', summary: 'Confirm a requested booking; the beneficiary is told (with the note). 409 InvalidTransition otherwise', body: bookingNoteBody },
+  {
+    method: 'post',
+    path: '/staff/api/bookings/{id}/move',
+    summary: 'Move an active booking to a bookable day and a configured window (400 otherwise; 409 Full when the window has no place); the reminder follows and the beneficiary is told the new time',
+    body: bookingMoveBody,
+  },
+  { method: 'post', path: '/staff/api/bookings/{id}/cancel', summary: 'Cancel an active booking: its place is freed, its reminder dropped, the beneficiary told (with the note)', body: bookingNoteBody },
+  { method: 'post', path: '/staff/api/bookings/{id}/done', summary: 'Mark an active booking done (its place freed, its reminder dropped); the beneficiary is not messaged' },
+  {
+    method: 'get',
+    path: '/staff/api/volunteers',
+    summary:
+      'Volunteers, newest first (the view is audited with the ids): `{items: [{id, name, city, cityLabel: {ar, en}, field, fieldDetails, availability, status, staffNote, channel, createdAt, updatedAt, nextStatuses}], total, limit, offset}`',
+    roles: 'officer, admin',
+    query: { status: VOLUNTEER_STATUSES.join(' | '), ...page },
+  },
+  { method: 'get', path: '/staff/api/volunteers/{id}', summary: 'One volunteer with the phone number (audited)', roles: 'officer, admin' },
+  {
+    method: 'post',
+    path: '/staff/api/volunteers/{id}/status',
+    summary:
+      'Move the application on (new → contacted | active | declined; contacted → active | declined; active → declined; declined → contacted; 409 otherwise) with the team’s note; the volunteer is told politely. The same status saves the note only',
+    roles: 'officer, admin',
+    body: volunteerStatusBody,
+  },
+  {
+    method: 'get',
+    path: '/staff/api/feedback',
+    summary:
+      'Suggestions and complaints, open complaints first then newest, without their text: `{items: [{id, reference, kind, category, status, channel, createdAt, repliedAt}], total, openComplaints, openSuggestions, limit, offset}`',
+    query: { kind: FEEDBACK_KINDS.join(' | '), status: FEEDBACK_STATUSES.join(' | '), ...page },
+  },
+  { method: 'get', path: '/staff/api/feedback/{id}', summary: 'One suggestion or complaint with the beneficiary’s text and the reply (`reply, repliedBy, repliedByName, repliedAt`) (audited)' },
+  {
+    method: 'post',
+    path: '/staff/api/feedback/{id}/reply',
+    summary: 'Answer: the reply reaches the beneficiary on their channel as the staff member’s message, and the item is answered (audited without the text). 409 AlreadyAnswered',
+    roles: 'officer, admin',
+    body: feedbackReplyBody,
   },
 ];
 

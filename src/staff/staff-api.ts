@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { FollowUps } from '../followups/followups.js';
 import type { I18n } from '../i18n/i18n.js';
+import type { BookingCalendar } from '../services/booking-calendar.js';
 import { StaffApiError } from './staff-api-error.js';
 import { staffAuthRoutes, type StaffAuthDependencies } from './staff-auth.js';
 import type { StaffEvents } from './staff-events.js';
@@ -12,6 +13,9 @@ import { adminRoutes } from './admin-routes.js';
 import { assignRoute } from './assign-route.js';
 import { channelRoutes, type ChannelStatusSource } from './channel-routes.js';
 import { reportRoutes } from './report-routes.js';
+import { bookingRoutes } from './booking-routes.js';
+import { volunteerRoutes } from './volunteer-routes.js';
+import { feedbackRoutes } from './feedback-routes.js';
 import { openApiRoute } from './openapi.js';
 
 export type StaffApiDependencies = StaffAuthDependencies & {
@@ -24,6 +28,10 @@ export type StaffApiDependencies = StaffAuthDependencies & {
   i18n: I18n;
   /** The channels' connection states for the admins' Channels view. */
   channelStatus: ChannelStatusSource;
+  /** The booking days and windows (`config.booking`): which day and window a booking may move to. */
+  calendar: BookingCalendar;
+  /** The clock for "which days are bookable"; default `Date.now` (tests pass their own). */
+  now?: () => number;
 };
 
 /**
@@ -53,5 +61,8 @@ export async function staffApi(app: FastifyInstance, deps: StaffApiDependencies)
   await adminRoutes(app, deps);
   await channelRoutes(app, deps);
   await reportRoutes(app, deps);
+  await bookingRoutes(app, deps);
+  await volunteerRoutes(app, deps);
+  await feedbackRoutes(app, deps);
   await openApiRoute(app);
 }

@@ -5,7 +5,9 @@ import { z } from 'zod';
 /**
  * What the console hears about live: a handoff waiting, claimed, answered or resolved; a request's
  * status; a survey sent; a low satisfaction rating waiting for a supervisor's follow-up, and that
- * follow-up done (for the `survey.*` events `id` is the survey's).
+ * follow-up done (for the `survey.*` events `id` is the survey's); a booking requested or changed, a
+ * volunteer registered or moved on, a suggestion or complaint received or answered (`id` is the
+ * booking's, the volunteer's or the feedback's).
  */
 export const staffEvent = z.object({
   type: z.enum([
@@ -19,6 +21,12 @@ export const staffEvent = z.object({
     'survey.sent',
     'survey.followup_opened',
     'survey.followup_done',
+    'booking.requested',
+    'booking.changed',
+    'volunteer.registered',
+    'volunteer.changed',
+    'feedback.received',
+    'feedback.answered',
   ]),
   id: z.string(),
   conversationId: z.string().optional(),

@@ -10,7 +10,7 @@ import { LOCALES, createI18n } from '../../src/i18n/i18n.js';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const i18n = createI18n(path.join(root, 'locales'));
 const vocabulary = new Vocabulary(i18n);
-const parseCtx: ParseContext = { words: (key) => vocabulary.words(key), data: {} };
+const parseCtx: ParseContext = { words: (key) => vocabulary.words(key), data: {}, now: () => Date.parse('2026-11-26T10:00:00+03:00') };
 
 function reader(type: InputType): InputReader {
   const found = INPUT_READERS[type];
@@ -397,5 +397,45 @@ describe('satisfaction rating', () => {
 
   it.each(['الخدمة', 'ما ادري', '', '<b>5</b>'])('refuses %j as no rating at all', (raw) => {
     expect(read('rating', raw)).toMatchObject({ ok: false, error: 'inputs.errors.rating' });
+  });
+});
+
+describe('date (the clock reads Thursday 26 November 2026, Riyadh)', () => {
+  it.each([
+    ['2026-12-01', '2026-12-01'],
+    ['1/12', '2026-12-01'],
+    ['١/١٢/٢٠٢٦', '2026-12-01'],
+    ['30-11', '2026-11-30'],
+    ['30 نوفمبر', '2026-11-30'],
+    ['٣٠ نوفمبر ٢٠٢٦', '2026-11-30'],
+    ['November 30', '2026-11-30'],
+    ['بكرة', '2026-11-27'],
+    ['بعد بكرة', '2026-11-28'],
+    ['tomorrow', '2026-11-27'],
+    ['الأحد', '2026-11-29'],
+    ['يوم الاثنين الجاي', '2026-11-30'],
+    ['next Thursday', '2026-12-03'],
+    ['5/1', '2027-01-05'],
+  ])('reads %s as %s', (raw, day) => {
+    expect(read('date', raw)).toEqual({ ok: true, value: day });
+  });
+
+  it('picks a day offered as a button by its number or its words', () => {
+    const step: FlowStep = { input: 'date' };
+    const choices = [
+      { value: '2026-11-29', label: '', text: 'الأحد 29 نوفمبر · 19 جمادى الآخرة' },
+      { value: '2026-11-30', label: '', text: 'الاثنين 30 نوفمبر · 20 جمادى الآخرة' },
+    ];
+    const withChoices = { ...step, choices } as FlowStep;
+    expect(reader('date')('2', withChoices, parseCtx)).toEqual({ ok: true, value: '2026-11-30' });
+    expect(reader('date')('الأحد 29 نوفمبر · 19 جمادى الآخرة', withChoices, parseCtx)).toEqual({ ok: true, value: '2026-11-29' });
+  });
+
+  it.each(['31/2', '2026-13-01'])('refuses %s as no such date', (raw) => {
+    expect(read('date', raw)).toEqual({ ok: false, error: 'inputs.errors.date_invalid' });
+  });
+
+  it.each(['قريب', 'whenever', '<script>'])('refuses %j as not a date', (raw) => {
+    expect(read('date', raw)).toMatchObject({ ok: false, error: 'inputs.errors.date' });
   });
 });

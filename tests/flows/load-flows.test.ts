@@ -10,6 +10,8 @@ import type { FlowSet } from '../../src/flows/schema.js';
 import { VALIDATORS } from '../../src/flows/validators.js';
 import { createI18n } from '../../src/i18n/i18n.js';
 import { createSurveyServices } from '../../src/followups/survey-services.js';
+import { createBookingServices } from '../../src/services/booking-services.js';
+import { createCommunityServices } from '../../src/services/community-services.js';
 import { createRequestServices } from '../../src/requests/request-services.js';
 import { createCipher } from '../../src/security/cipher.js';
 
@@ -263,7 +265,7 @@ steps:
 
   it('refuses choicesFrom on an input that is not a choice', () => {
     const error = loadError({ 'form.yaml': form('ask: t.menu\ninput: text\nchoicesFrom: answers\nreturnTo: ask_name') });
-    expect(error.message).toContain('step "ask_name": choicesFrom is only for input: choice');
+    expect(error.message).toContain('step "ask_name": choicesFrom: answers is only for input: choice');
   });
 
   it('names the unknown step a returnTo goes back to', () => {
@@ -330,9 +332,9 @@ steps:
 
   it('loads the real flows with the real locales and validators', () => {
     const i18n = createI18n(path.join(root, 'locales'));
-    const services = new Set([...Object.keys(createRequestServices({ cipher: createCipher(crypto.randomBytes(32)) })), ...Object.keys(createSurveyServices())]);
+    const services = new Set([...Object.keys(createRequestServices({ cipher: createCipher(crypto.randomBytes(32)) })), ...Object.keys(createSurveyServices()), ...Object.keys(createBookingServices({ calendar: { windows: [], capacity: 1, holidays: new Set(), daysAhead: 1 } })), ...Object.keys(createCommunityServices())]);
     const flows = loadFlows(path.join(root, 'flows'), { i18n, services, validators: new Set(Object.keys(VALIDATORS)) });
-    for (const id of ['welcome', 'main_menu', 'consent', 'support_request', 'documents', 'request_status', 'survey']) expect(flows.has(id)).toBe(true);
+    for (const id of ['welcome', 'main_menu', 'consent', 'support_request', 'documents', 'request_status', 'survey', 'booking', 'volunteer', 'feedback']) expect(flows.has(id)).toBe(true);
     expect(flows.get('main_menu')?.passthrough).toBe(true);
   });
 });

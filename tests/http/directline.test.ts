@@ -34,7 +34,7 @@ describe('a Direct Line conversation', () => {
     const switched = await dl.say('English');
     expect(allText(switched)).toMatch(/Switched to English/);
     expect(switched.at(-1)?.locale).toBe('en');
-    const next = await dl.say('3');
+    const next = await dl.say('6');
     expect(allText(next)).toMatch(/licence no\. 2092/);
   });
 
@@ -112,7 +112,7 @@ describe('bad input', () => {
     await dl.say('hello');
     const replies = await dl.say('');
     expect(lastText(replies)).toMatch(/no text/);
-    expect(allText(await dl.say('3'))).toMatch(/2092/);
+    expect(allText(await dl.say('6'))).toMatch(/2092/);
   });
 
   it('asks to shorten a 10,000-character message', async () => {

@@ -28,7 +28,7 @@ describe('restart continuity', () => {
       expect(history).toEqual(before);
       again.watermark = history.watermark;
       // The menu question was open before the restart; its answer is understood after it, in English.
-      const replies = await again.say('3');
+      const replies = await again.say('6');
       expect(allText(replies)).toMatch(/licence no\. 2092/);
       expect(replies.at(-1)?.locale).toBe('en');
     } finally {

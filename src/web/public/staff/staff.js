@@ -25,12 +25,14 @@
     active: { status: 'active' },
     resolved: { status: 'resolved' },
   };
-  const EVENT_TYPES = ['handoff.created', 'handoff.claimed', 'handoff.message', 'handoff.released', 'handoff.resolved', 'request.status_changed', 'outbound.failed', 'survey.followup_opened', 'survey.followup_done'];
-  // `channels` is drawn by channels.js and `satisfaction` by satisfaction.js, told through the
-  // `staff:view` / `staff:lang` events below (and survey events through `staff:event`).
-  const TABS = ['inbox', 'requests', 'satisfaction', 'staff', 'audit', 'channels'];
+  const EVENT_TYPES = ['handoff.created', 'handoff.claimed', 'handoff.message', 'handoff.released', 'handoff.resolved', 'request.status_changed', 'outbound.failed', 'survey.followup_opened', 'survey.followup_done',
+    'booking.requested', 'booking.changed', 'volunteer.registered', 'volunteer.changed', 'feedback.received', 'feedback.answered'];
+  // `channels`, `satisfaction`, `bookings`, `volunteers` and `feedback` are drawn by their own files,
+  // told through the `staff:view` / `staff:lang` events below (and their live events through `staff:event`).
+  const TABS = ['inbox', 'requests', 'bookings', 'volunteers', 'feedback', 'satisfaction', 'staff', 'audit', 'channels'];
   const ADMIN_TABS = new Set(['staff', 'audit', 'channels']);
-  const SUPERVISOR_TABS = new Set(['satisfaction']);
+  const SUPERVISOR_TABS = new Set(['satisfaction', 'volunteers']);
+  const VIEW_EVENT = /^(survey|booking|volunteer|feedback)\./;
   const isSupervisor = (me) => !!me && (me.role === 'officer' || me.role === 'admin');
 
   // ---------------------------------------------------------------- DOM helpers
@@ -380,6 +382,7 @@
     $('tab-audit').hidden = !admin;
     $('tab-channels').hidden = !admin;
     $('tab-satisfaction').hidden = !isSupervisor(me);
+    $('tab-volunteers').hidden = !isSupervisor(me);
     startEvents();
     startTimers();
     route();
@@ -1337,7 +1340,7 @@
     let data = {};
     try { data = JSON.parse(message.data || '{}') || {}; } catch { /* ids only anyway */ }
     const type = data.type || message.type;
-    if (type.startsWith('survey.')) {
+    if (VIEW_EVENT.test(type)) {
       document.dispatchEvent(new CustomEvent('staff:event', { detail: { type, id: data.id || null } }));
       return;
     }
