@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { surveyJobId } from '../../src/followups/followup-jobs.js';
 import { allText, askedField, buttons, DirectLineClient, type WireActivity } from '../helpers/directline-client.js';
+import { staffClient } from '../helpers/staff-client.js';
 import { clearRedisPrefix, removeDir, startTestApp, tempDir, useTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -17,23 +18,12 @@ const t = useTestApp({ env });
 let visitors = 0;
 const newVisitor = async (app: TestApp = t()) => DirectLineClient.start(app.url, `follow-up-visitor-${(visitors += 1)}`);
 
-async function signIn(app: TestApp = t()): Promise<string> {
-  const res = await fetch(`${app.url}/staff/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: app.url },
-    body: JSON.stringify(ADMIN),
-  });
-  expect(res.status).toBe(200);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
+/** The admin's session cookie on `app` (the restart test signs in to its own first app). */
+const signIn = (app: TestApp = t()): Promise<string> => staffClient(app).signIn(ADMIN.email, ADMIN.password);
 
-async function api(path: string, cookie: string, body?: unknown, app: TestApp = t()): Promise<Response> {
-  return fetch(`${app.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { origin: app.url, cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+/** GET `path`, or POST it with `body` as JSON. */
+const api = (path: string, cookie: string, body?: unknown, app: TestApp = t()): Promise<Response> =>
+  staffClient(app).api(path, cookie, body === undefined ? {} : { method: 'POST', body });
 
 /** Reads what the bot sent on its own until `found` says it is there (or fails after `ms`). */
 async function arrives(dl: DirectLineClient, found: (activities: WireActivity[]) => boolean, what: string, ms = 6000): Promise<WireActivity[]> {

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { staffClient } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /** The admin's part: staff accounts, roles and the audit log; and the OpenAPI document of the staff API. */
 const ADMIN = { email: 'admin@injab.test', password: 'an admin password' };
 const t = useTestApp({ env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } });
 
-async function signIn(email: string, password: string): Promise<{ status: number; cookie: string }> {
-  const res = await fetch(`${t().url}/staff/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t().url }, body: JSON.stringify({ email, password }) });
-  return { status: res.status, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
-}
-
-function api(path: string, cookie: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(`${t().url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { cookie, origin: t().url, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
+// Signing in is judged by each test (a deactivated account must get 401), so it reports the status.
+const { session: signIn, api } = staffClient(t);
 
 describe('staff accounts', () => {
   it('lets the admin create a researcher who can sign in but may not manage accounts or read the audit log', async () => {

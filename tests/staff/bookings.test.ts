@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { reminderJobId } from '../../src/followups/followup-jobs.js';
 import { DAY_BEFORE_REMINDER_MS } from '../../src/followups/followups.js';
 import { dayStart } from '../../src/services/booking-calendar.js';
-import { hashPassword } from '../../src/staff/password.js';
 import type { BookingKind, StaffRole } from '../../src/store/types.js';
-import { allText, DirectLineClient } from '../helpers/directline-client.js';
+import { DirectLineClient } from '../helpers/directline-client.js';
+import { botTextUntil as waitForBotText, staffClient } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /**
@@ -20,25 +20,9 @@ type Labels = { ar: string; en: string };
 type Calendar = { capacity: number; windows: { id: string; label: Labels }[]; days: { day: string; label: Labels; windows: { id: string; booked: number; free: number }[] }[] };
 type BookingView = { id: string; reference: string; status: string; day: string; window: string; dayLabel: Labels; windowLabel: Labels; nextActions: string[]; staffNote: string | null; phone?: string | null };
 
-async function signedIn(role: StaffRole): Promise<{ id: string; cookie: string }> {
-  const email = `${role}-${Math.random().toString(36).slice(2)}@injab.test`;
-  const created = await t().app.store.staff.create({ email, passwordHash: await hashPassword('a staff password'), role, displayName: 'Noura', active: true });
-  const res = await fetch(`${t().url}/staff/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: t().url },
-    body: JSON.stringify({ email, password: 'a staff password' }),
-  });
-  expect(res.status).toBe(200);
-  return { id: created.id, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
-}
-
-function api(path: string, cookie: string | null, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(`${t().url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { origin: t().url, ...(cookie ? { cookie } : {}), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
+const staff = staffClient(t);
+const { api } = staff;
+const signedIn = (role: StaffRole) => staff.account(role, { displayName: 'Noura' });
 
 async function calendar(cookie: string): Promise<Calendar> {
   const res = await api('/staff/api/bookings/calendar', cookie);
@@ -65,15 +49,6 @@ async function booked(kind: BookingKind, day: string, window: string, locale?: '
   if (!booking) throw new Error(`the ${window} window of ${day} is taken`);
   await dl.read();
   return { dl, booking };
-}
-
-async function waitForBotText(dl: DirectLineClient, needle: string): Promise<string> {
-  let text = '';
-  for (let i = 0; i < 60 && !text.includes(needle); i += 1) {
-    await sleep(100);
-    text += allText((await dl.read()).filter((a) => a.from.role === 'bot'));
-  }
-  return text;
 }
 
 async function actions(subjectId: string): Promise<string[]> {

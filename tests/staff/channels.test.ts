@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWhatsAppWebChannel } from '../../adapters/whatsapp-web/whatsapp-web-channel.js';
 import { hashPassword } from '../../src/staff/password.js';
+import { staffClient } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /**
@@ -35,11 +36,7 @@ beforeAll(async () => {
   await t().app.store.staff.create({ email: RESEARCHER.email, passwordHash: await hashPassword(RESEARCHER.password), role: 'researcher', displayName: 'هدى', active: true });
 });
 
-async function signIn(email: string, password: string): Promise<string> {
-  const res = await fetch(`${t().url}/staff/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t().url }, body: JSON.stringify({ email, password }) });
-  expect(res.status).toBe(200);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
+const { signIn } = staffClient(t);
 
 type Item = { channel: string; state: string; since?: string; detail?: string; qrSvg?: string };
 

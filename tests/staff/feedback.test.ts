@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/staff/password.js';
 import type { FeedbackKind, StaffRole } from '../../src/store/types.js';
-import { DirectLineClient, type WireActivity } from '../helpers/directline-client.js';
+import { DirectLineClient } from '../helpers/directline-client.js';
+import { botSays as seen, staffClient } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /**
@@ -15,25 +14,9 @@ const t = useTestApp();
 type FeedbackView = { id: string; reference: string; kind: string; status: string; text?: string; reply?: string | null; repliedBy?: string | null; repliedByName?: string | null };
 type FeedbackList = { items: FeedbackView[]; total: number; openComplaints: number; openSuggestions: number };
 
-async function signedIn(role: StaffRole, displayName = 'Reem'): Promise<{ id: string; cookie: string }> {
-  const email = `${role}-${Math.random().toString(36).slice(2)}@injab.test`;
-  const created = await t().app.store.staff.create({ email, passwordHash: await hashPassword('a staff password'), role, displayName, active: true });
-  const res = await fetch(`${t().url}/staff/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: t().url },
-    body: JSON.stringify({ email, password: 'a staff password' }),
-  });
-  expect(res.status).toBe(200);
-  return { id: created.id, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
-}
-
-function api(path: string, cookie: string | null, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(`${t().url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { origin: t().url, ...(cookie ? { cookie } : {}), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
+const staff = staffClient(t);
+const { api } = staff;
+const signedIn = (role: StaffRole, displayName = 'Reem') => staff.account(role, { displayName });
 
 /** A web chat beneficiary who sent a suggestion or a complaint. */
 async function sent(kind: FeedbackKind, text: string) {
@@ -43,17 +26,6 @@ async function sent(kind: FeedbackKind, text: string) {
   const record = await t().app.store.feedback.create({ contactId: conversation?.contactId ?? null, conversationId: dl.conversationId, channel: 'webchat', kind, category: 'procedures', text });
   await dl.read();
   return { dl, record };
-}
-
-/** The first message in the chat containing `needle` (the outbound worker runs beside the test). */
-async function seen(dl: DirectLineClient, needle: string): Promise<WireActivity> {
-  for (let i = 0; i < 60; i += 1) {
-    const { activities } = (await (await dl.get('0')).json()) as { activities: WireActivity[] };
-    const found = activities.find((a) => a.from.role === 'bot' && a.text?.includes(needle));
-    if (found) return found;
-    await sleep(100);
-  }
-  throw new Error(`"${needle}" never reached the chat`);
 }
 
 describe('suggestions and complaints for staff', () => {

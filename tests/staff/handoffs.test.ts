@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/staff/password.js';
 import type { HandoffRecord } from '../../src/store/types.js';
 import { allText, DirectLineClient, type WireActivity } from '../helpers/directline-client.js';
+import { eventually, staffClient } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /**
@@ -15,37 +14,12 @@ const t = useTestApp({ env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.pa
 const RESEARCHER_PASSWORD = 'a researcher password';
 let visitors = 0;
 
-type Staff = { id: string; cookie: string };
 type LiveEvent = { type: string; id: string; conversationId?: string };
 
-async function signIn(email: string, password: string): Promise<string> {
-  const res = await fetch(`${t().url}/staff/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: t().url },
-    body: JSON.stringify({ email, password }),
-  });
-  expect(res.status).toBe(200);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
-
-async function researcher(displayName: string): Promise<Staff> {
-  const email = `researcher-${Math.random().toString(36).slice(2)}@injab.test`;
-  const created = await t().app.store.staff.create({ email, passwordHash: await hashPassword(RESEARCHER_PASSWORD), role: 'researcher', displayName, active: true });
-  return { id: created.id, cookie: await signIn(email, RESEARCHER_PASSWORD) };
-}
-
-async function admin(): Promise<Staff> {
-  const found = await t().app.store.staff.findByEmail(ADMIN.email);
-  return { id: found?.id ?? '', cookie: await signIn(ADMIN.email, ADMIN.password) };
-}
-
-function api(path: string, cookie: string | null, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(`${t().url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { origin: t().url, ...(cookie ? { cookie } : {}), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
+const staff = staffClient(t);
+const { api } = staff;
+const researcher = (displayName: string) => staff.account('researcher', { displayName, password: RESEARCHER_PASSWORD });
+const admin = () => staff.existing(ADMIN.email, ADMIN.password);
 
 /** A web chat visitor who has just asked for a person, and the handoff that made. */
 async function waitingVisitor(): Promise<{ dl: DirectLineClient; handoff: HandoffRecord }> {
@@ -54,17 +28,6 @@ async function waitingVisitor(): Promise<{ dl: DirectLineClient; handoff: Handof
   const handoff = await t().app.store.handoffs.findOpenByConversation(dl.conversationId);
   if (!handoff) throw new Error('no handoff was created');
   return { dl, handoff };
-}
-
-/** Polls until `probe` gives a value (the outbound worker and pub/sub run beside the test). */
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function visitorSees(dl: DirectLineClient, text: string): Promise<WireActivity> {

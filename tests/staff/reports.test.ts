@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashPassword } from '../../src/staff/password.js';
 import type { StaffEvent } from '../../src/staff/staff-events.js';
 import type { StaffRole, SurveyFollowUp, SurveyResponseRecord } from '../../src/store/types.js';
+import { staffClient } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /**
@@ -36,17 +36,10 @@ type FollowUpItem = {
   doneByName: string | null;
 };
 
-async function account(role: StaffRole, displayName: string = role): Promise<Account> {
-  const email = `${role}-${Math.random().toString(36).slice(2)}@injab.test`;
-  const staff = await t().app.store.staff.create({ email, passwordHash: await hashPassword('a long password'), role, displayName, active: true });
-  const res = await fetch(`${t().url}/staff/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t().url }, body: JSON.stringify({ email, password: 'a long password' }) });
-  expect(res.status).toBe(200);
-  return { id: staff.id, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
-}
-
-const get = (cookie: string, path: string) => fetch(`${t().url}/staff/api${path}`, { headers: { cookie } });
-const post = (cookie: string, path: string, body: unknown) =>
-  fetch(`${t().url}/staff/api${path}`, { method: 'POST', headers: { cookie, origin: t().url, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const staff = staffClient(t);
+const account = (role: StaffRole, displayName: string = role): Promise<Account> => staff.account(role, { displayName });
+const get = (cookie: string, path: string) => staff.api(`/staff/api${path}`, cookie);
+const post = (cookie: string, path: string, body: unknown) => staff.api(`/staff/api${path}`, cookie, { method: 'POST', body });
 
 let counter = 0;
 /** A survey as the worker would have stored it; answered an hour after it was sent when rated. */

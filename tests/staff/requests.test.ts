@@ -1,31 +1,15 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/staff/password.js';
-import { allText, DirectLineClient } from '../helpers/directline-client.js';
+import { DirectLineClient } from '../helpers/directline-client.js';
+import { botTextUntil, staffClient } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /** Support requests in the staff API: the list, one request, documents, and status changes told to the beneficiary. */
 const t = useTestApp({ env: { ADMIN_EMAIL: 'admin@injab.test', ADMIN_PASSWORD: 'an admin password' } });
 const DAY = 24 * 60 * 60 * 1000;
 
-async function researcherCookie(): Promise<string> {
-  const email = `researcher-${Math.random().toString(36).slice(2)}@injab.test`;
-  await t().app.store.staff.create({ email, passwordHash: await hashPassword('a researcher password'), role: 'researcher', displayName: 'Noura', active: true });
-  const res = await fetch(`${t().url}/staff/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: t().url },
-    body: JSON.stringify({ email, password: 'a researcher password' }),
-  });
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
-
-function api(path: string, cookie: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(`${t().url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { cookie, origin: t().url, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
+const staff = staffClient(t);
+const { api } = staff;
+const researcherCookie = async () => (await staff.account('researcher', { displayName: 'Noura', expectSignedIn: false })).cookie;
 
 /** A beneficiary with a web chat conversation and a request submitted `daysAgo` days ago. */
 async function submittedRequest(daysAgo: number) {
@@ -45,14 +29,7 @@ async function submittedRequest(daysAgo: number) {
   return { dl, request };
 }
 
-async function waitForBotText(dl: DirectLineClient, needle: string): Promise<string> {
-  let text = '';
-  for (let i = 0; i < 50 && !text.includes(needle); i += 1) {
-    await sleep(100);
-    text += allText((await dl.read()).filter((a) => a.from.role === 'bot'));
-  }
-  return text;
-}
+const waitForBotText = (dl: DirectLineClient, needle: string) => botTextUntil(dl, needle, 50);
 
 describe('support requests for staff', () => {
   it('lists requests, marking one past two weeks without a decision', async () => {

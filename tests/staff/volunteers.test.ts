@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/staff/password.js';
 import type { StaffRole } from '../../src/store/types.js';
-import { allText, DirectLineClient } from '../helpers/directline-client.js';
+import { DirectLineClient } from '../helpers/directline-client.js';
+import { botTextUntil as waitForBotText, staffClient } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /**
@@ -13,25 +13,9 @@ const t = useTestApp();
 
 type VolunteerView = { id: string; name: string; status: string; city: string; cityLabel: { ar: string; en: string }; staffNote: string | null; nextStatuses: string[]; phone?: string };
 
-async function signedIn(role: StaffRole): Promise<{ id: string; cookie: string }> {
-  const email = `${role}-${Math.random().toString(36).slice(2)}@injab.test`;
-  const created = await t().app.store.staff.create({ email, passwordHash: await hashPassword('a staff password'), role, displayName: 'Reem', active: true });
-  const res = await fetch(`${t().url}/staff/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: t().url },
-    body: JSON.stringify({ email, password: 'a staff password' }),
-  });
-  expect(res.status).toBe(200);
-  return { id: created.id, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
-}
-
-function api(path: string, cookie: string | null, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(`${t().url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { origin: t().url, ...(cookie ? { cookie } : {}), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
+const staff = staffClient(t);
+const { api } = staff;
+const signedIn = (role: StaffRole) => staff.account(role, { displayName: 'Reem' });
 
 /** Someone who registered as a volunteer from the web chat. */
 async function volunteer(locale?: string) {
@@ -51,15 +35,6 @@ async function volunteer(locale?: string) {
   });
   await dl.read();
   return { dl, record };
-}
-
-async function waitForBotText(dl: DirectLineClient, needle: string): Promise<string> {
-  let text = '';
-  for (let i = 0; i < 60 && !text.includes(needle); i += 1) {
-    await sleep(100);
-    text += allText((await dl.read()).filter((a) => a.from.role === 'bot'));
-  }
-  return text;
 }
 
 describe('volunteers for staff', () => {

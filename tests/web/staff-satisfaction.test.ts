@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/staff/password.js';
 import type { SurveyFollowUp } from '../../src/store/types.js';
 import { useBrowser } from '../helpers/browser.js';
+import { consolePage } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /**
@@ -45,15 +46,7 @@ beforeAll(async () => {
   }
 });
 
-async function signIn(b: Browser, who: { email: string; password: string }): Promise<Page> {
-  const page = await (await b.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(`${t().url}/staff`);
-  await page.fill('#email', who.email);
-  await page.fill('#password', who.password);
-  await page.click('#signin');
-  await page.locator('#user-name').filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
-  return page;
-}
+const signIn = (b: Browser, who: { email: string; password: string }): Promise<Page> => consolePage(b, t().url, who);
 
 describe('the Satisfaction view', () => {
   it('shows an officer the figures, a hostile comment as text, and closes its follow-up with a note', async () => {

@@ -1,12 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bookableDays, formatDay } from '../../src/services/booking-calendar.js';
 import { loadConfig } from '../../src/config/config.js';
 import { hashPassword } from '../../src/staff/password.js';
-import type { WireActivity } from '../helpers/directline-client.js';
 import { DirectLineClient } from '../helpers/directline-client.js';
 import { useBrowser } from '../helpers/browser.js';
+import { botSays as chatSays, consolePage } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
 /**
@@ -64,15 +63,7 @@ beforeAll(async () => {
   });
 });
 
-async function signIn(b: Browser, who: { email: string; password: string }): Promise<Page> {
-  const page = await (await b.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(`${t().url}/staff`);
-  await page.fill('#email', who.email);
-  await page.fill('#password', who.password);
-  await page.click('#signin');
-  await page.locator('#user-name').filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
-  return page;
-}
+const signIn = (b: Browser, who: { email: string; password: string }): Promise<Page> => consolePage(b, t().url, who);
 
 /** Collects the page's CSP refusals and dialogs; both must stay empty. */
 function watch(page: Page): { refused: string[]; dialogs: string[] } {
@@ -85,16 +76,6 @@ function watch(page: Page): { refused: string[]; dialogs: string[] } {
     void dialog.dismiss();
   });
   return seen;
-}
-
-async function chatSays(dl: DirectLineClient, needle: string): Promise<WireActivity> {
-  for (let i = 0; i < 60; i += 1) {
-    const { activities } = (await (await dl.get('0')).json()) as { activities: WireActivity[] };
-    const found = activities.find((a) => a.from.role === 'bot' && a.text?.includes(needle));
-    if (found) return found;
-    await sleep(100);
-  }
-  throw new Error(`"${needle}" never reached the chat`);
 }
 
 describe('the Feedback, Bookings and Volunteers views', () => {

@@ -5,12 +5,13 @@
  * staff.js owns the tabs and tells this file which view is open (`staff:view`), when the language
  * changes (`staff:lang`) and when a booking was made or changed anywhere (`staff:event`).
  * Values from the API reach the page through textContent and attributes only.
- * Strings live in i18n.js under `bookings` (channel names under `channels`). */
+ * Strings live in i18n.js under `bookings` (channel names under `channels`); the shared helpers in
+ * view-kit.js. */
 (() => {
   'use strict';
 
-  const I18N = self.STAFF_I18N;
-  const API = '/staff/api';
+  const { $, lang, el, call, fillSelect, showError, statusBadge, channelChip, formatNumber: fmtNum, applyStrings, debounce, mount } = self.StaffViewKit;
+  const { t, label } = self.StaffViewKit.texts('bookings');
   const STATUSES = ['requested', 'confirmed', 'cancelled', 'done'];
   const KINDS = ['interview', 'callback'];
   /** What may be done from each status; the API checks the same. */
@@ -20,9 +21,6 @@
   const PAGE = 100;
   const RIYADH_OFFSET_MS = 3 * 3600_000;
   const EVENT_DEBOUNCE_MS = 300;
-
-  const $ = (id) => document.getElementById(id);
-  const has = (o, k) => !!o && Object.prototype.hasOwnProperty.call(o, k);
 
   const view = {
     open: false,
@@ -42,80 +40,24 @@
     calendarError: false,
     /** An event came while a form was open: reload once it closes. */
     stale: false,
-    eventTimer: 0,
   };
 
+  /** A booking made or changed anywhere: reload, or once the open form closes. */
+  const liveReload = debounce(EVENT_DEBOUNCE_MS, () => {
+    view.calendar = null;
+    if (view.form) view.stale = true;
+    else loadList();
+  });
+
   // ---------------------------------------------------------------- strings
-  const lang = () => (document.documentElement.lang === 'en' ? 'en' : 'ar');
-  const strings = (l) => (I18N[l] && I18N[l].bookings) || {};
-
-  function t(key, params) {
-    let s = has(strings(lang()), key) ? strings(lang())[key] : strings('ar')[key];
-    if (typeof s !== 'string') return key;
-    if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] === undefined || params[k] === null ? m : String(params[k])));
-    return s;
-  }
-
-  function label(group, value) {
-    const g = strings(lang())[group];
-    return has(g, value) ? g[value] : String(value);
-  }
-
-  function channelName(channel) {
-    const names = (I18N[lang()] || I18N.ar).channels;
-    return has(names, channel) ? names[channel] : channel;
-  }
-
   /** A label pair from the API ({ar, en}) in the console's language. */
   const pick = (labels, fallback) => (labels && typeof labels[lang()] === 'string' ? labels[lang()] : fallback);
-  const fmtNum = (n) => new Intl.NumberFormat(lang() === 'en' ? 'en-GB' : 'ar', { numberingSystem: 'latn' }).format(n);
   const today = () => new Date(Date.now() + RIYADH_OFFSET_MS).toISOString().slice(0, 10);
 
   function applyStaticStrings() {
-    for (const node of document.querySelectorAll('[data-bookings-i18n]')) node.textContent = t(node.dataset.bookingsI18n);
-    for (const node of document.querySelectorAll('[data-bookings-i18n-attr]')) {
-      for (const pair of node.dataset.bookingsI18nAttr.split(';')) {
-        const [attr, key] = pair.split(':');
-        if (attr && key) node.setAttribute(attr, t(key));
-      }
-    }
+    applyStrings('bookings', t);
     fillSelect($('bookings-status'), t('allStatuses'), STATUSES.map((s) => [s, label('statuses', s)]), view.status);
     fillSelect($('bookings-kind'), t('allKinds'), KINDS.map((k) => [k, label('kinds', k)]), view.kind);
-  }
-
-  function fillSelect(select, all, options, chosen) {
-    select.replaceChildren(el('option', { value: '', text: all }), ...options.map(([value, text]) => el('option', { value, text })));
-    select.value = chosen;
-  }
-
-  // ---------------------------------------------------------------- DOM and API helpers
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === 'class') node.className = value;
-      else if (key === 'text') node.textContent = String(value);
-      else node.setAttribute(key, value === true ? '' : String(value));
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child);
-    return node;
-  }
-
-  async function call(path, { method = 'GET', body } = {}) {
-    const init = { method, credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } };
-    if (body !== undefined) {
-      init.headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    let res;
-    try {
-      res = await fetch(API + path, init);
-    } catch {
-      return { status: 0, data: null };
-    }
-    let data = null;
-    try { data = await res.json(); } catch { /* not JSON */ }
-    return { status: res.status, data };
   }
 
   // ---------------------------------------------------------------- loading
@@ -210,9 +152,7 @@
 
   // ---------------------------------------------------------------- rendering
   function render() {
-    const error = $('bookings-error');
-    error.textContent = view.error ? t(view.error) : '';
-    error.hidden = !view.error;
+    showError($('bookings-error'), view.error ? t(view.error) : '');
     const days = [];
     for (const item of view.items) {
       const last = days[days.length - 1];
@@ -243,9 +183,9 @@
       el('div', { class: 'bk-head' },
         el('span', { class: 'bk-window', text: pick(b.windowLabel, b.window) }),
         el('span', { class: 'chip bk-kind', 'data-kind': b.kind, text: label('kinds', b.kind) }),
-        el('span', { class: 'status-badge bk-status', 'data-status': b.status, text: label('statuses', b.status) }),
+        statusBadge('bk-status', b.status, label('statuses', b.status)),
         el('span', { class: 'bk-ref' }, el('span', { class: 'sr-only', text: `${t('reference')} ` }), el('bdi', { class: 'reference', dir: 'ltr', text: b.reference })),
-        el('span', { class: 'chip channel', text: channelName(b.channel) })),
+        channelChip(b.channel)),
       el('div', { class: 'bk-actions' },
         actions.map((a) => el('button', {
           type: 'button',
@@ -374,7 +314,7 @@
   function closeView() {
     view.open = false;
     view.seq += 1;
-    clearTimeout(view.eventTimer);
+    liveReload.cancel();
     view.items = [];
     view.loaded = false;
     view.form = null;
@@ -385,50 +325,31 @@
     $('bookings-note').textContent = '';
   }
 
-  function onView(event) {
-    const tab = event.detail && event.detail.tab;
-    if (tab === 'bookings') openView();
-    else if (view.open || tab === null) {
-      closeView();
-      if (tab === null) { view.status = ''; view.kind = ''; view.past = false; $('bookings-past').checked = false; }
-    }
-  }
-
   function onLang() {
     applyStaticStrings();
     if (view.open) render();
   }
 
-  function onStaffEvent(event) {
-    const type = event.detail && event.detail.type;
-    if (!view.open || (type !== 'booking.requested' && type !== 'booking.changed')) return;
-    clearTimeout(view.eventTimer);
-    view.eventTimer = setTimeout(() => {
-      view.calendar = null;
-      if (view.form) view.stale = true;
-      else loadList();
-    }, EVENT_DEBOUNCE_MS);
-  }
-
-  function init() {
-    applyStaticStrings();
-    document.addEventListener('staff:view', onView);
-    document.addEventListener('staff:lang', onLang);
-    document.addEventListener('staff:event', onStaffEvent);
-    $('bookings-status').addEventListener('change', () => { view.status = $('bookings-status').value; if (view.open) reload(); });
-    $('bookings-kind').addEventListener('change', () => { view.kind = $('bookings-kind').value; if (view.open) reload(); });
-    $('bookings-past').addEventListener('change', () => { view.past = $('bookings-past').checked; if (view.open) reload(); });
-    $('bookings-refresh').addEventListener('click', () => { if (view.open) { view.calendar = null; loadList(); } });
-    $('bookings-more').addEventListener('click', () => { if (view.open) loadList(true); });
-    const days = $('bookings-days');
-    days.addEventListener('click', onClick);
-    days.addEventListener('input', onInput);
-    days.addEventListener('change', onInput);
-    days.addEventListener('submit', onSubmit);
-    // In case staff.js opened the view before this file ran.
-    if (!$('panel-bookings').hidden) openView();
-  }
-
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  mount({
+    tab: 'bookings',
+    isOpen: () => view.open,
+    open: openView,
+    close: closeView,
+    signedOut() { view.status = ''; view.kind = ''; view.past = false; $('bookings-past').checked = false; },
+    lang: onLang,
+    live({ type }) { if (view.open && (type === 'booking.requested' || type === 'booking.changed')) liveReload.schedule(); },
+    setup() {
+      applyStaticStrings();
+      $('bookings-status').addEventListener('change', () => { view.status = $('bookings-status').value; if (view.open) reload(); });
+      $('bookings-kind').addEventListener('change', () => { view.kind = $('bookings-kind').value; if (view.open) reload(); });
+      $('bookings-past').addEventListener('change', () => { view.past = $('bookings-past').checked; if (view.open) reload(); });
+      $('bookings-refresh').addEventListener('click', () => { if (view.open) { view.calendar = null; loadList(); } });
+      $('bookings-more').addEventListener('click', () => { if (view.open) loadList(true); });
+      const days = $('bookings-days');
+      days.addEventListener('click', onClick);
+      days.addEventListener('input', onInput);
+      days.addEventListener('change', onInput);
+      days.addEventListener('submit', onSubmit);
+    },
+  });
 })();

@@ -5,18 +5,15 @@
  * Values from the API reach the page through textContent and attributes. The QR is an SVG our
  * server renders with the qrcode library; it is shown as an <img> with a data: URL (the console's
  * CSP allows `img-src data:`), so it is never parsed into the page.
- * Strings live in i18n.js under `channelStatus` (channel names under `channels`). */
+ * Strings live in i18n.js under `channelStatus` (channel names under `channels`); the shared helpers
+ * in view-kit.js. */
 (() => {
   'use strict';
 
-  const I18N = self.STAFF_I18N;
-  const ENDPOINT = '/staff/api/channels';
+  const { $, has, lang, el, call, channelName, applyStrings, mount, LOCALES } = self.StaffViewKit;
+  const { t, table: strings } = self.StaffViewKit.texts('channelStatus');
   const POLL_MS = 5000;
-  const LOCALES = { ar: 'ar', en: 'en-GB' };
   const STATES = ['connecting', 'pairing', 'connected', 'disconnected', 'standby', 'polling', 'webhook', 'unknown'];
-
-  const $ = (id) => document.getElementById(id);
-  const has = (o, k) => !!o && Object.prototype.hasOwnProperty.call(o, k);
 
   const view = {
     open: false,
@@ -30,26 +27,10 @@
   };
 
   // ---------------------------------------------------------------- strings
-  const lang = () => (document.documentElement.lang === 'en' ? 'en' : 'ar');
-  const strings = (l) => (I18N[l] && I18N[l].channelStatus) || {};
-
-  /** A string of the view; a key missing in English falls back to Arabic, as in staff.js. */
-  function t(key, params) {
-    let s = has(strings(lang()), key) ? strings(lang())[key] : strings('ar')[key];
-    if (typeof s !== 'string') return key;
-    if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] === undefined || params[k] === null ? m : String(params[k])));
-    return s;
-  }
-
   /** A label from a group of the view (states, hints, details); empty when there is none. */
   function label(group, value) {
     const g = strings(lang())[group];
     return has(g, value) && typeof g[value] === 'string' ? g[value] : '';
-  }
-
-  function channelName(channel) {
-    const names = (I18N[lang()] || I18N.ar).channels;
-    return has(names, channel) ? names[channel] : channel;
   }
 
   function formatters() {
@@ -73,34 +54,19 @@
     return f.rtf.format(-Math.floor(s / 86400), 'day');
   }
 
-  function applyStaticStrings() {
-    for (const node of document.querySelectorAll('[data-channels-i18n]')) node.textContent = t(node.dataset.channelsI18n);
-    for (const node of document.querySelectorAll('[data-channels-i18n-attr]')) {
-      for (const pair of node.dataset.channelsI18nAttr.split(';')) {
-        const [attr, key] = pair.split(':');
-        if (attr && key) node.setAttribute(attr, t(key));
-      }
-    }
-  }
+  const applyStaticStrings = () => applyStrings('channels', t);
 
   // ---------------------------------------------------------------- data
   async function load() {
     const mine = ++view.seq;
-    let res;
-    let data = null;
-    try {
-      res = await fetch(ENDPOINT, { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } });
-      data = await res.json();
-    } catch {
-      data = null;
-    }
+    const { status, data } = await call('/channels');
     if (mine !== view.seq || !view.open) return;
-    if (res && (res.status === 401 || res.status === 403)) {
+    if (status === 401 || status === 403) {
       // staff.js notices an ended session itself; a role that lost admin sees why nothing shows.
       stopPolling();
       view.items = null;
-      view.error = res.status === 403 ? 'forbidden' : '';
-    } else if (!res || !res.ok || !data || !Array.isArray(data.items)) {
+      view.error = status === 403 ? 'forbidden' : '';
+    } else if (status < 200 || status > 299 || !data || !Array.isArray(data.items)) {
       view.error = 'loadFailed';
     } else {
       view.items = data.items;
@@ -140,32 +106,26 @@
     if (node.textContent !== text) node.textContent = text;
   }
 
-  function el(tag, className) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    return node;
-  }
-
   function buildCard(channel) {
-    const node = el('li', 'channel-card');
+    const node = el('li', { class: 'channel-card' });
     node.dataset.channel = channel;
-    const head = el('div', 'channel-head');
-    const name = el('h3', 'channel-name');
-    const badge = el('span', 'channel-badge');
+    const head = el('div', { class: 'channel-head' });
+    const name = el('h3', { class: 'channel-name' });
+    const badge = el('span', { class: 'channel-badge' });
     head.append(name, badge);
-    const since = el('p', 'channel-since');
+    const since = el('p', { class: 'channel-since' });
     const time = el('time');
-    const sinceAgo = el('span', 'muted');
+    const sinceAgo = el('span', { class: 'muted' });
     since.append(time, ' ', sinceAgo);
-    const detail = el('p', 'channel-detail');
-    const hint = el('p', 'channel-hint muted');
-    const pair = el('figure', 'channel-pair');
-    const qr = el('img', 'channel-qr');
+    const detail = el('p', { class: 'channel-detail' });
+    const hint = el('p', { class: 'channel-hint muted' });
+    const pair = el('figure', { class: 'channel-pair' });
+    const qr = el('img', { class: 'channel-qr' });
     qr.decoding = 'async';
     const caption = el('figcaption');
-    const pairTitle = el('strong', 'channel-pair-title');
-    const pairSteps = el('span', 'channel-pair-steps');
-    const pairNote = el('span', 'channel-pair-note muted');
+    const pairTitle = el('strong', { class: 'channel-pair-title' });
+    const pairSteps = el('span', { class: 'channel-pair-steps' });
+    const pairNote = el('span', { class: 'channel-pair-note muted' });
     caption.append(pairTitle, pairSteps, pairNote);
     pair.append(qr, caption);
     node.append(head, since, detail, hint, pair);
@@ -249,24 +209,17 @@
   }
 
   // ---------------------------------------------------------------- wiring
-  function onView(event) {
-    const tab = event.detail && event.detail.tab;
-    if (tab === 'channels') startPolling();
-    else if (view.open || tab === null) close();
-  }
-
-  function init() {
-    applyStaticStrings();
-    document.addEventListener('staff:view', onView);
-    document.addEventListener('staff:lang', render);
-    document.addEventListener('visibilitychange', () => { if (view.open && !document.hidden) load(); });
-    const refresh = $('channels-refresh');
-    if (refresh) refresh.addEventListener('click', () => { if (view.open) load(); });
-    // In case staff.js opened the view before this file ran.
-    const panel = $('panel-channels');
-    if (panel && !panel.hidden) startPolling();
-  }
-
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  mount({
+    tab: 'channels',
+    isOpen: () => view.open,
+    open: startPolling,
+    close,
+    lang: render,
+    setup() {
+      applyStaticStrings();
+      document.addEventListener('visibilitychange', () => { if (view.open && !document.hidden) load(); });
+      const refresh = $('channels-refresh');
+      if (refresh) refresh.addEventListener('click', () => { if (view.open) load(); });
+    },
+  });
 })();

@@ -5,20 +5,18 @@
  * staff.js owns the tabs and tells this file which view is open (`staff:view`), when the language
  * changes (`staff:lang`) and when feedback arrived or was answered anywhere (`staff:event`).
  * The beneficiary's words reach the page through textContent only, never parsed as HTML.
- * Strings live in i18n.js under `feedback` (channel names under `channels`). */
+ * Strings live in i18n.js under `feedback` (channel names under `channels`); the shared helpers in
+ * view-kit.js. */
 (() => {
   'use strict';
 
-  const I18N = self.STAFF_I18N;
-  const API = '/staff/api';
-  const LOCALES = { ar: 'ar', en: 'en-GB' };
+  const kit = self.StaffViewKit;
+  const { $, el, call, loadPage, fillSelect, showError, statusBadge, channelChip, formatNumber: fmtNum, applyStrings, requireFilled, setBusy, debounce, mount } = kit;
+  const { t, label } = kit.texts('feedback');
   const KINDS = ['complaint', 'suggestion'];
   const STATUSES = ['open', 'answered'];
   const PAGE = 50;
   const EVENT_DEBOUNCE_MS = 300;
-
-  const $ = (id) => document.getElementById(id);
-  const has = (o, k) => !!o && Object.prototype.hasOwnProperty.call(o, k);
 
   const view = {
     open: false,
@@ -35,94 +33,25 @@
     detailSeq: 0,
     openComplaints: null,
     badgeSeq: 0,
-    eventTimer: 0,
   };
 
-  // ---------------------------------------------------------------- strings
-  const lang = () => (document.documentElement.lang === 'en' ? 'en' : 'ar');
-  const strings = (l) => (I18N[l] && I18N[l].feedback) || {};
+  const fmtDate = (v) => kit.formatDate(v, true);
 
-  /** A string of the view; a key missing in English falls back to Arabic, as in staff.js. */
-  function t(key, params) {
-    let s = has(strings(lang()), key) ? strings(lang())[key] : strings('ar')[key];
-    if (typeof s !== 'string') return key;
-    if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] === undefined || params[k] === null ? m : String(params[k])));
-    return s;
-  }
-
-  /** A label from a group of the view (kinds, statuses, categories), or the raw value. */
-  function label(group, value) {
-    const g = strings(lang())[group];
-    return has(g, value) ? g[value] : String(value);
-  }
-
-  function channelName(channel) {
-    const names = (I18N[lang()] || I18N.ar).channels;
-    return has(names, channel) ? names[channel] : channel;
-  }
-
-  const fmtNum = (n) => new Intl.NumberFormat(LOCALES[lang()], { numberingSystem: 'latn' }).format(n);
-  function fmtDate(v) {
-    const d = v ? new Date(v) : null;
-    if (!d || Number.isNaN(d.getTime())) return '';
-    return new Intl.DateTimeFormat(LOCALES[lang()], { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Riyadh', calendar: 'gregory', numberingSystem: 'latn' }).format(d);
-  }
+  /** Feedback arrived or was answered anywhere: the list (and the one shown), or only the badge. */
+  const liveReload = debounce(EVENT_DEBOUNCE_MS, (id) => {
+    if (!view.open) { loadBadge(); return; }
+    loadList();
+    if (view.selected && id === view.selected) loadDetail(id);
+  });
 
   function applyStaticStrings() {
-    for (const node of document.querySelectorAll('[data-feedback-i18n]')) node.textContent = t(node.dataset.feedbackI18n);
-    for (const node of document.querySelectorAll('[data-feedback-i18n-attr]')) {
-      for (const pair of node.dataset.feedbackI18nAttr.split(';')) {
-        const [attr, key] = pair.split(':');
-        if (attr && key) node.setAttribute(attr, t(key));
-      }
-    }
+    applyStrings('feedback', t);
     fillSelect($('feedback-kind'), t('allKinds'), KINDS.map((k) => [k, label('kinds', k)]), view.kind);
     fillSelect($('feedback-status'), t('allStatuses'), STATUSES.map((s) => [s, label('statuses', s)]), view.status);
     renderBadge();
   }
 
-  function fillSelect(select, all, options, chosen) {
-    select.replaceChildren(el('option', { value: '', text: all }), ...options.map(([value, text]) => el('option', { value, text })));
-    select.value = chosen;
-  }
-
-  // ---------------------------------------------------------------- DOM helpers
-  /** Builds an element; `text` sets textContent, `class` the class, other keys are attributes. */
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === 'class') node.className = value;
-      else if (key === 'text') node.textContent = String(value);
-      else node.setAttribute(key, value === true ? '' : String(value));
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child);
-    return node;
-  }
-
-  function showError(node, text) {
-    node.textContent = text || '';
-    node.hidden = !text;
-  }
-
   // ---------------------------------------------------------------- API
-  async function call(path, { method = 'GET', body } = {}) {
-    const init = { method, credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } };
-    if (body !== undefined) {
-      init.headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    let res;
-    try {
-      res = await fetch(API + path, init);
-    } catch {
-      return { status: 0, data: null };
-    }
-    let data = null;
-    try { data = await res.json(); } catch { /* not JSON */ }
-    return { status: res.status, data };
-  }
-
   async function loadMe() {
     if (view.me) return;
     const { status, data } = await call('/me');
@@ -142,24 +71,17 @@
 
   async function loadList(more = false) {
     const mine = ++view.seq;
-    const offset = more ? view.items.length : 0;
-    const limit = more ? PAGE : Math.min(200, Math.max(PAGE, view.items.length));
-    const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
-    if (view.kind) query.set('kind', view.kind);
-    if (view.status) query.set('status', view.status);
-    $('feedback-list').setAttribute('aria-busy', 'true');
-    const { status, data } = await call(`/feedback?${query}`);
-    if (mine !== view.seq || !view.open) return;
-    $('feedback-list').setAttribute('aria-busy', 'false');
-    if (status === 200 && data && Array.isArray(data.items)) {
-      view.items = more ? view.items.concat(data.items) : data.items;
-      view.total = typeof data.total === 'number' ? data.total : view.items.length;
-      view.openComplaints = data.openComplaints;
-      view.loaded = true;
-      view.error = '';
-    } else {
-      view.error = 'loadFailed';
-    }
+    const answer = await loadPage(view, {
+      path: '/feedback',
+      filters: { kind: view.kind, status: view.status },
+      page: PAGE,
+      more,
+      busy: $('feedback-list'),
+      stale: () => mine !== view.seq || !view.open,
+      failed: () => 'loadFailed',
+    });
+    if (!answer) return;
+    if (answer.ok) view.openComplaints = answer.data.openComplaints;
     renderList();
     renderBadge();
   }
@@ -185,21 +107,12 @@
     const textarea = $('feedback-reply-text');
     const error = $('feedback-reply-error');
     const button = $('feedback-send');
+    if (!requireFilled(textarea, error, t('emptyReply'))) return;
     const text = textarea.value.trim();
-    if (!text) {
-      textarea.setAttribute('aria-invalid', 'true');
-      showError(error, t('emptyReply'));
-      textarea.focus();
-      return;
-    }
-    textarea.removeAttribute('aria-invalid');
-    showError(error, '');
-    button.disabled = true;
-    button.textContent = t('sending');
+    setBusy(button, true, t('sending'));
     const { status, data } = await call(`/feedback/${encodeURIComponent(detail.id)}/reply`, { method: 'POST', body: { text } });
     if (!view.open || view.selected !== detail.id) return;
-    button.disabled = false;
-    button.textContent = t('send');
+    setBusy(button, false, t('send'));
     if (status === 200 && data) {
       textarea.value = '';
       view.detail = data;
@@ -261,7 +174,7 @@
       el('span', { class: 'item-name' }, `${label('kinds', item.kind)} `, el('bdi', { class: 'reference', dir: 'ltr', text: item.reference })),
       openComplaint
         ? el('span', { class: 'badge fb-open-tag', text: t('openComplaint') })
-        : el('span', { class: 'status-badge fb-status', 'data-status': item.status, text: label('statuses', item.status) })),
+        : statusBadge('fb-status', item.status, label('statuses', item.status))),
     el('span', { class: 'item-bottom' },
       el('span', { text: label('categories', item.category) }),
       el('time', { datetime: item.createdAt, text: fmtDate(item.createdAt) })));
@@ -278,9 +191,9 @@
     $('feedback-detail').dataset.openComplaint = openComplaint ? 'true' : 'false';
     $('feedback-title').replaceChildren(`${label('kinds', d.kind)} `, el('bdi', { class: 'reference', dir: 'ltr', text: d.reference }));
     $('feedback-meta').replaceChildren(
-      openComplaint ? el('span', { class: 'badge fb-open-tag', text: t('openComplaint') }) : el('span', { class: 'status-badge fb-status', 'data-status': d.status, text: label('statuses', d.status) }),
+      openComplaint ? el('span', { class: 'badge fb-open-tag', text: t('openComplaint') }) : statusBadge('fb-status', d.status, label('statuses', d.status)),
       el('span', { class: 'chip', text: `${t('category')}: ${label('categories', d.category)}` }),
-      el('span', { class: 'chip channel', text: channelName(d.channel) }),
+      channelChip(d.channel),
       el('time', { datetime: d.createdAt, text: t('receivedAt', { date: fmtDate(d.createdAt) }) }));
     // The beneficiary's words, as they typed them: text, never markup.
     $('feedback-text').textContent = d.text || '';
@@ -335,7 +248,7 @@
     view.open = false;
     view.seq += 1;
     view.detailSeq += 1;
-    clearTimeout(view.eventTimer);
+    liveReload.cancel();
     view.detail = null;
     view.selected = null;
     view.items = [];
@@ -348,8 +261,7 @@
     renderDetail();
   }
 
-  function onView(event) {
-    const tab = event.detail && event.detail.tab;
+  function onView(tab) {
     if (tab === null) {
       // Signed out: nothing of the session stays, the badge included.
       closeView();
@@ -366,48 +278,33 @@
     else if (view.open) closeView();
   }
 
-  function onLang() {
-    applyStaticStrings();
-    if (!view.open) return;
-    renderList();
-    renderDetail();
-  }
-
-  function onStaffEvent(event) {
-    const type = event.detail && event.detail.type;
-    if (type !== 'feedback.received' && type !== 'feedback.answered') return;
-    clearTimeout(view.eventTimer);
-    view.eventTimer = setTimeout(() => {
-      if (!view.open) { loadBadge(); return; }
-      loadList();
-      const id = event.detail.id;
-      if (view.selected && id === view.selected) loadDetail(id);
-    }, EVENT_DEBOUNCE_MS);
-  }
-
-  function init() {
-    applyStaticStrings();
-    document.addEventListener('staff:view', onView);
-    document.addEventListener('staff:lang', onLang);
-    document.addEventListener('staff:event', onStaffEvent);
-    $('feedback-kind').addEventListener('change', () => { view.kind = $('feedback-kind').value; view.items = []; view.loaded = false; renderList(); loadList(); });
-    $('feedback-status').addEventListener('change', () => { view.status = $('feedback-status').value; view.items = []; view.loaded = false; renderList(); loadList(); });
-    $('feedback-refresh').addEventListener('click', () => {
+  mount({
+    tab: 'feedback',
+    open: openView,
+    view: onView,
+    lang() {
+      applyStaticStrings();
       if (!view.open) return;
-      loadList();
-      if (view.selected) loadDetail(view.selected);
-    });
-    $('feedback-more').addEventListener('click', () => { if (view.open) loadList(true); });
-    $('feedback-list').addEventListener('click', (event) => {
-      const item = event.target.closest('.feedback-item[data-id]');
-      if (item) select(item.dataset.id);
-    });
-    $('feedback-back').addEventListener('click', deselect);
-    $('feedback-reply-form').addEventListener('submit', sendReply);
-    // In case staff.js opened the view before this file ran.
-    if (!$('panel-feedback').hidden) openView();
-  }
-
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+      renderList();
+      renderDetail();
+    },
+    live({ type, id }) { if (type === 'feedback.received' || type === 'feedback.answered') liveReload.schedule(id); },
+    setup() {
+      applyStaticStrings();
+      $('feedback-kind').addEventListener('change', () => { view.kind = $('feedback-kind').value; view.items = []; view.loaded = false; renderList(); loadList(); });
+      $('feedback-status').addEventListener('change', () => { view.status = $('feedback-status').value; view.items = []; view.loaded = false; renderList(); loadList(); });
+      $('feedback-refresh').addEventListener('click', () => {
+        if (!view.open) return;
+        loadList();
+        if (view.selected) loadDetail(view.selected);
+      });
+      $('feedback-more').addEventListener('click', () => { if (view.open) loadList(true); });
+      $('feedback-list').addEventListener('click', (event) => {
+        const item = event.target.closest('.feedback-item[data-id]');
+        if (item) select(item.dataset.id);
+      });
+      $('feedback-back').addEventListener('click', deselect);
+      $('feedback-reply-form').addEventListener('submit', sendReply);
+    },
+  });
 })();

@@ -6,22 +6,21 @@
  * Charts are SVG built with DOM calls and styled by classes (the console's CSP allows no inline
  * style); each has a visually hidden table with the same figures. A beneficiary's comment reaches
  * the page through textContent only, never parsed as HTML.
- * Strings live in i18n.js under `satisfaction` (channel names under `channels`). */
+ * Strings live in i18n.js under `satisfaction` (channel names under `channels`); the shared
+ * helpers in view-kit.js. */
 (() => {
   'use strict';
 
-  const I18N = self.STAFF_I18N;
-  const API = '/staff/api';
+  const kit = self.StaffViewKit;
+  const { $, has, lang, el, call, loadPage, showError, channelChip, applyStrings, requireFilled, setBusy, debounce, mount, LOCALES } = kit;
+  const { t, label } = kit.texts('satisfaction');
   const SVG = 'http://www.w3.org/2000/svg';
-  const LOCALES = { ar: 'ar', en: 'en-GB' };
   const MILESTONES = ['handoff', 'decision', 'service'];
   const PAGE = 50;
   const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
   const MAX_MONTHS = 24;
   const EVENT_DEBOUNCE_MS = 300;
 
-  const $ = (id) => document.getElementById(id);
-  const has = (o, k) => !!o && Object.prototype.hasOwnProperty.call(o, k);
   const emptyList = () => ({ items: [], total: 0, loaded: false, error: '', seq: 0 });
 
   const view = {
@@ -34,21 +33,15 @@
     showDone: false,
     /** surveyId → { node, sig }: list items are kept while unchanged, so a note being typed survives a refresh. */
     nodes: new Map(),
-    eventTimer: 0,
   };
 
+  /** A follow-up was opened or closed anywhere. */
+  const liveReload = debounce(EVENT_DEBOUNCE_MS, () => {
+    loadList('open');
+    if (view.showDone) loadList('done');
+  });
+
   // ---------------------------------------------------------------- strings and numbers
-  const lang = () => (document.documentElement.lang === 'en' ? 'en' : 'ar');
-  const strings = (l) => (I18N[l] && I18N[l].satisfaction) || {};
-
-  /** A string of the view; a key missing in English falls back to Arabic, as in staff.js. */
-  function t(key, params) {
-    let s = has(strings(lang()), key) ? strings(lang())[key] : strings('ar')[key];
-    if (typeof s !== 'string') return key;
-    if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] === undefined || params[k] === null ? m : String(params[k])));
-    return s;
-  }
-
   /** A string of the view as nodes: `{name}` and the like become the nodes given (a <bdi> around a name). */
   function tNodes(key, params) {
     return t(key).split(/(\{\w+\})/).filter(Boolean).map((part) => {
@@ -57,15 +50,7 @@
     });
   }
 
-  function channelName(channel) {
-    const names = (I18N[lang()] || I18N.ar).channels;
-    return has(names, channel) ? names[channel] : channel;
-  }
-
-  function milestoneName(kind) {
-    const names = strings(lang()).milestones || {};
-    return has(names, kind) ? names[kind] : kind;
-  }
+  const milestoneName = (kind) => label('milestones', kind);
 
   function staffName(staffId, name) {
     if (staffId === null || staffId === undefined) return t('unassigned');
@@ -80,7 +65,6 @@
       avg: new Intl.NumberFormat(loc, { minimumFractionDigits: 1, maximumFractionDigits: 1, ...latn }),
       pct: new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 0, ...latn }),
       month: new Intl.DateTimeFormat(loc, { month: 'short', year: 'numeric', timeZone: 'UTC', calendar: 'gregory', ...latn }),
-      date: new Intl.DateTimeFormat(loc, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Riyadh', calendar: 'gregory', ...latn }),
     };
   }
 
@@ -90,37 +74,13 @@
   };
   const average = (f, s) => (typeof s.average === 'number' ? f.avg.format(s.average) : t('none'));
   const rate = (f, s) => f.pct.format(typeof s.responseRate === 'number' ? s.responseRate : 0);
-  const dateText = (f, v) => {
-    const d = v ? new Date(v) : null;
-    return d && !Number.isNaN(d.getTime()) ? f.date.format(d) : '';
-  };
+  const dateText = (v) => kit.formatDate(v, true);
   const monthIndex = (text) => { const [y, m] = text.split('-').map(Number); return y * 12 + m - 1; };
 
-  function applyStaticStrings() {
-    for (const node of document.querySelectorAll('[data-satisfaction-i18n]')) node.textContent = t(node.dataset.satisfactionI18n);
-    for (const node of document.querySelectorAll('[data-satisfaction-i18n-attr]')) {
-      for (const pair of node.dataset.satisfactionI18nAttr.split(';')) {
-        const [attr, key] = pair.split(':');
-        if (attr && key) node.setAttribute(attr, t(key));
-      }
-    }
-  }
+  const applyStaticStrings = () => applyStrings('satisfaction', t);
 
   // ---------------------------------------------------------------- DOM helpers
-  /** Builds an element; `text` sets textContent, `class` the class, other keys are attributes. */
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === 'class') node.className = value;
-      else if (key === 'text') node.textContent = String(value);
-      else node.setAttribute(key, value === true ? '' : String(value));
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child);
-    return node;
-  }
-
-  /** The same for SVG; `text` becomes the element's text (a <text> or a <title>). */
+  /** Like the kit's `el`, for SVG; `text` becomes the element's text (a <text> or a <title>). */
   function svg(tag, attrs, ...children) {
     const node = document.createElementNS(SVG, tag);
     for (const [key, value] of Object.entries(attrs || {})) {
@@ -132,29 +92,7 @@
     return node;
   }
 
-  function showError(node, text) {
-    node.textContent = text || '';
-    node.hidden = !text;
-  }
-
   // ---------------------------------------------------------------- API
-  async function call(path, { method = 'GET', body } = {}) {
-    const init = { method, credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } };
-    if (body !== undefined) {
-      init.headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    let res;
-    try {
-      res = await fetch(API + path, init);
-    } catch {
-      return { status: 0, data: null };
-    }
-    let data = null;
-    try { data = await res.json(); } catch { /* not JSON */ }
-    return { status: res.status, data };
-  }
-
   async function loadReport() {
     const mine = ++view.seq;
     const query = view.range ? `?${new URLSearchParams(view.range)}` : '';
@@ -175,21 +113,16 @@
   async function loadList(state, more = false) {
     const list = view.lists[state];
     const mine = ++list.seq;
-    const offset = more ? list.items.length : 0;
-    const limit = more ? PAGE : Math.max(PAGE, list.items.length);
-    $(`followups-${state}`).setAttribute('aria-busy', 'true');
-    const { status, data } = await call(`/followups?${new URLSearchParams({ state, limit: String(Math.min(limit, 200)), offset: String(offset) })}`);
-    if (mine !== list.seq || !view.open) return;
-    $(`followups-${state}`).setAttribute('aria-busy', 'false');
-    if (status === 200 && data && Array.isArray(data.items)) {
-      list.items = more ? list.items.concat(data.items) : data.items;
-      list.total = typeof data.total === 'number' ? data.total : list.items.length;
-      list.loaded = true;
-      list.error = '';
-    } else {
-      list.error = status === 403 ? 'forbidden' : 'followupsFailed';
-    }
-    renderList(state);
+    const answer = await loadPage(list, {
+      path: '/followups',
+      filters: { state },
+      page: PAGE,
+      more,
+      busy: $(`followups-${state}`),
+      stale: () => mine !== list.seq || !view.open,
+      failed: (status) => (status === 403 ? 'forbidden' : 'followupsFailed'),
+    });
+    if (answer) renderList(state);
   }
 
   async function markDone(form) {
@@ -197,20 +130,11 @@
     const note = form.elements.note;
     const error = form.querySelector('.form-error');
     const button = form.querySelector('button[type="submit"]');
-    if (!note.value.trim()) {
-      note.setAttribute('aria-invalid', 'true');
-      showError(error, t('noteRequired'));
-      note.focus();
-      return;
-    }
-    note.removeAttribute('aria-invalid');
-    showError(error, '');
-    button.disabled = true;
-    button.textContent = t('saving');
+    if (!requireFilled(note, error, t('noteRequired'))) return;
+    setBusy(button, true, t('saving'));
     const { status } = await call(`/surveys/${encodeURIComponent(id)}/follow-up`, { method: 'POST', body: { note: note.value } });
     if (!view.open) return;
-    button.disabled = false;
-    button.textContent = t('markDone');
+    setBusy(button, false, t('markDone'));
     if (status === 200 || status === 409 || status === 404) {
       $('followups-status').textContent = t(status === 200 ? 'saved' : 'alreadyDone');
       view.lists.open.items = view.lists.open.items.filter((item) => item.surveyId !== id);
@@ -243,7 +167,7 @@
     $('sat-average').replaceChildren(average(f, r.overall), typeof r.overall.average === 'number' ? el('span', { class: 'sat-out-of', text: ` ${t('outOf5')}` }) : '');
     $('sat-monthly').replaceChildren(monthlyChart(f, r.byMonth || []), monthlyTable(f, r.byMonth || []));
     $('sat-distribution').replaceChildren(...distribution(f, r.overall));
-    fillTable($('sat-channels'), t('colChannel'), (r.byChannel || []).map((s) => [channelName(s.channel), s]), f);
+    fillTable($('sat-channels'), t('colChannel'), (r.byChannel || []).map((s) => [kit.channelName(s.channel), s]), f);
     fillTable($('sat-staff'), t('colStaff'), (r.byStaff || []).map((s) => [staffName(s.staffId, s.displayName), s]), f);
     fillTable($('sat-milestones'), t('colMilestone'), (r.byMilestone || []).map((s) => [milestoneName(s.milestone), s]), f);
   }
@@ -371,17 +295,17 @@
       el('span', { class: 'followup-rating', 'data-rating': rating },
         el('span', { class: 'stars', 'aria-hidden': 'true', text: '★'.repeat(rating) + '☆'.repeat(Math.max(0, 5 - rating)) }),
         el('span', { class: 'sr-only', text: t('rating', { rating: f.int.format(rating) }) })),
-      el('span', { class: 'chip channel', text: channelName(item.channel) }),
+      channelChip(item.channel),
       el('span', { class: 'chip', text: milestoneName(kind) }),
       el('span', { class: 'followup-staff' }, tNodes('staffMember', { name: el('bdi', { text: staffName(item.staffId, item.staffName) }) })),
-      el('time', { class: 'followup-date muted', datetime: item.sentAt, text: t('sentOn', { date: dateText(f, item.sentAt) }) }),
+      el('time', { class: 'followup-date muted', datetime: item.sentAt, text: t('sentOn', { date: dateText(item.sentAt) }) }),
       subjectLink(item.milestone));
     const comment = item.comment
       ? el('figure', { class: 'followup-comment' }, el('figcaption', { class: 'sr-only', text: t('comment') }), el('blockquote', { dir: 'auto', text: item.comment }))
       : el('p', { class: 'muted followup-nocomment', text: t('noComment') });
     const node = el('li', { class: 'followup', 'data-id': item.surveyId, 'data-state': done ? 'done' : 'open' }, head, comment);
     if (done) {
-      node.append(el('p', { class: 'followup-done' }, tNodes('doneBy', { name: el('bdi', { text: staffName(fu.doneBy, item.doneByName) }), date: dateText(f, fu.doneAt) })));
+      node.append(el('p', { class: 'followup-done' }, tNodes('doneBy', { name: el('bdi', { text: staffName(fu.doneBy, item.doneByName) }), date: dateText(fu.doneAt) })));
       if (fu.note) node.append(el('p', { class: 'followup-note', dir: 'auto' }, el('span', { class: 'sr-only', text: `${t('doneNote')}: ` }), fu.note));
       return node;
     }
@@ -409,7 +333,7 @@
   function closeView() {
     view.open = false;
     view.seq += 1;
-    clearTimeout(view.eventTimer);
+    liveReload.cancel();
     view.report = null;
     view.error = '';
     for (const state of ['open', 'done']) {
@@ -420,15 +344,6 @@
     view.nodes.clear();
     const status = $('followups-status');
     if (status) status.textContent = '';
-  }
-
-  function onView(event) {
-    const tab = event.detail && event.detail.tab;
-    if (tab === 'satisfaction') openView();
-    else if (view.open || tab === null) {
-      closeView();
-      if (tab === null) { view.range = null; view.showDone = false; $('followups-show-done').checked = false; $('followups-done-block').hidden = true; }
-    }
   }
 
   function onLang() {
@@ -443,16 +358,6 @@
       if (textarea && text) textarea.value = text;
     }
     if (view.showDone) renderList('done');
-  }
-
-  function onStaffEvent(event) {
-    const type = event.detail && event.detail.type;
-    if (!view.open || (type !== 'survey.followup_opened' && type !== 'survey.followup_done')) return;
-    clearTimeout(view.eventTimer);
-    view.eventTimer = setTimeout(() => {
-      loadList('open');
-      if (view.showDone) loadList('done');
-    }, EVENT_DEBOUNCE_MS);
   }
 
   function onRange(event) {
@@ -470,34 +375,35 @@
     loadReport();
   }
 
-  function init() {
-    applyStaticStrings();
-    document.addEventListener('staff:view', onView);
-    document.addEventListener('staff:lang', onLang);
-    document.addEventListener('staff:event', onStaffEvent);
-    $('sat-range').addEventListener('submit', onRange);
-    $('satisfaction-refresh').addEventListener('click', () => {
-      if (!view.open) return;
-      loadReport();
-      loadList('open');
-      if (view.showDone) loadList('done');
-    });
-    $('followups-show-done').addEventListener('change', (event) => {
-      view.showDone = event.target.checked;
-      $('followups-done-block').hidden = !view.showDone;
-      if (view.showDone && view.open) loadList('done');
-    });
-    for (const state of ['open', 'done']) $(`followups-${state}-more`).addEventListener('click', () => { if (view.open) loadList(state, true); });
-    $('panel-satisfaction').addEventListener('submit', (event) => {
-      const form = event.target.closest('.followup-form');
-      if (!form) return;
-      event.preventDefault();
-      markDone(form);
-    });
-    // In case staff.js opened the view before this file ran.
-    if (!$('panel-satisfaction').hidden) openView();
-  }
-
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  mount({
+    tab: 'satisfaction',
+    isOpen: () => view.open,
+    open: openView,
+    close: closeView,
+    signedOut() { view.range = null; view.showDone = false; $('followups-show-done').checked = false; $('followups-done-block').hidden = true; },
+    lang: onLang,
+    live({ type }) { if (view.open && (type === 'survey.followup_opened' || type === 'survey.followup_done')) liveReload.schedule(); },
+    setup() {
+      applyStaticStrings();
+      $('sat-range').addEventListener('submit', onRange);
+      $('satisfaction-refresh').addEventListener('click', () => {
+        if (!view.open) return;
+        loadReport();
+        loadList('open');
+        if (view.showDone) loadList('done');
+      });
+      $('followups-show-done').addEventListener('change', (event) => {
+        view.showDone = event.target.checked;
+        $('followups-done-block').hidden = !view.showDone;
+        if (view.showDone && view.open) loadList('done');
+      });
+      for (const state of ['open', 'done']) $(`followups-${state}-more`).addEventListener('click', () => { if (view.open) loadList(state, true); });
+      $('panel-satisfaction').addEventListener('submit', (event) => {
+        const form = event.target.closest('.followup-form');
+        if (!form) return;
+        event.preventDefault();
+        markDone(form);
+      });
+    },
+  });
 })();

@@ -5,19 +5,15 @@
  * staff.js owns the tabs and tells this file which view is open (`staff:view`), when the language
  * changes (`staff:lang`) and when a volunteer registered or changed anywhere (`staff:event`).
  * Values from the API reach the page through textContent and attributes only.
- * Strings live in i18n.js under `volunteers`. */
+ * Strings live in i18n.js under `volunteers`; the shared helpers in view-kit.js. */
 (() => {
   'use strict';
 
-  const I18N = self.STAFF_I18N;
-  const API = '/staff/api';
-  const LOCALES = { ar: 'ar', en: 'en-GB' };
+  const { $, lang, el, call, loadPage, fillSelect, showError, formatDate, applyStrings, debounce, mount } = self.StaffViewKit;
+  const { t, label } = self.StaffViewKit.texts('volunteers');
   const STATUSES = ['new', 'contacted', 'active', 'declined'];
   const PAGE = 50;
   const EVENT_DEBOUNCE_MS = 300;
-
-  const $ = (id) => document.getElementById(id);
-  const has = (o, k) => !!o && Object.prototype.hasOwnProperty.call(o, k);
 
   const view = {
     open: false,
@@ -33,94 +29,33 @@
     phones: new Map(),
     busy: new Set(),
     stale: false,
-    eventTimer: 0,
   };
 
-  // ---------------------------------------------------------------- strings
-  const lang = () => (document.documentElement.lang === 'en' ? 'en' : 'ar');
-  const strings = (l) => (I18N[l] && I18N[l].volunteers) || {};
-
-  function t(key, params) {
-    let s = has(strings(lang()), key) ? strings(lang())[key] : strings('ar')[key];
-    if (typeof s !== 'string') return key;
-    if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] === undefined || params[k] === null ? m : String(params[k])));
-    return s;
-  }
-
-  function label(group, value) {
-    const g = strings(lang())[group];
-    return has(g, value) ? g[value] : String(value);
-  }
-
-  function fmtDate(v) {
-    const d = v ? new Date(v) : null;
-    if (!d || Number.isNaN(d.getTime())) return '';
-    return new Intl.DateTimeFormat(LOCALES[lang()], { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'Asia/Riyadh', calendar: 'gregory', numberingSystem: 'latn' }).format(d);
-  }
+  /** A volunteer registered or changed anywhere. A row being edited is not drawn again under the
+   * team's hands: the refresh waits for the save. */
+  const liveReload = debounce(EVENT_DEBOUNCE_MS, () => {
+    if (view.drafts.size > 0) view.stale = true;
+    else loadList();
+  });
 
   function applyStaticStrings() {
-    for (const node of document.querySelectorAll('[data-volunteers-i18n]')) node.textContent = t(node.dataset.volunteersI18n);
-    for (const node of document.querySelectorAll('[data-volunteers-i18n-attr]')) {
-      for (const pair of node.dataset.volunteersI18nAttr.split(';')) {
-        const [attr, key] = pair.split(':');
-        if (attr && key) node.setAttribute(attr, t(key));
-      }
-    }
-    const select = $('volunteers-status');
-    select.replaceChildren(el('option', { value: '', text: t('allStatuses') }), ...STATUSES.map((s) => el('option', { value: s, text: label('statuses', s) })));
-    select.value = view.status;
-  }
-
-  // ---------------------------------------------------------------- DOM and API helpers
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === 'class') node.className = value;
-      else if (key === 'text') node.textContent = String(value);
-      else node.setAttribute(key, value === true ? '' : String(value));
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child);
-    return node;
-  }
-
-  async function call(path, { method = 'GET', body } = {}) {
-    const init = { method, credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } };
-    if (body !== undefined) {
-      init.headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    let res;
-    try {
-      res = await fetch(API + path, init);
-    } catch {
-      return { status: 0, data: null };
-    }
-    let data = null;
-    try { data = await res.json(); } catch { /* not JSON */ }
-    return { status: res.status, data };
+    applyStrings('volunteers', t);
+    fillSelect($('volunteers-status'), t('allStatuses'), STATUSES.map((s) => [s, label('statuses', s)]), view.status);
   }
 
   // ---------------------------------------------------------------- loading and saving
   async function loadList(more = false) {
     const mine = ++view.seq;
-    const offset = more ? view.items.length : 0;
-    const limit = more ? PAGE : Math.min(200, Math.max(PAGE, view.items.length));
-    const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
-    if (view.status) query.set('status', view.status);
-    $('volunteers-table').setAttribute('aria-busy', 'true');
-    const { status, data } = await call(`/volunteers?${query}`);
-    if (mine !== view.seq || !view.open) return;
-    $('volunteers-table').setAttribute('aria-busy', 'false');
-    if (status === 200 && data && Array.isArray(data.items)) {
-      view.items = more ? view.items.concat(data.items) : data.items;
-      view.total = typeof data.total === 'number' ? data.total : view.items.length;
-      view.loaded = true;
-      view.error = '';
-    } else {
-      view.error = status === 403 ? 'forbidden' : 'loadFailed';
-    }
-    render();
+    const answer = await loadPage(view, {
+      path: '/volunteers',
+      filters: { status: view.status },
+      page: PAGE,
+      more,
+      busy: $('volunteers-table'),
+      stale: () => mine !== view.seq || !view.open,
+      failed: (status) => (status === 403 ? 'forbidden' : 'loadFailed'),
+    });
+    if (answer) render();
   }
 
   async function showPhone(id) {
@@ -162,9 +97,7 @@
 
   // ---------------------------------------------------------------- rendering
   function render() {
-    const error = $('volunteers-error');
-    error.textContent = view.error ? t(view.error) : '';
-    error.hidden = !view.error;
+    showError($('volunteers-error'), view.error ? t(view.error) : '');
     $('volunteers-table').querySelector('tbody').replaceChildren(...view.items.map(row));
     $('volunteers-empty').hidden = !view.loaded || view.items.length > 0 || !!view.error;
     $('volunteers-more').hidden = !view.loaded || view.items.length >= view.total;
@@ -188,7 +121,7 @@
       el('td', { text: (v.cityLabel && v.cityLabel[lang()]) || v.city }),
       el('td', null, label('fields', v.field), v.fieldDetails ? el('span', { class: 'muted vol-details', dir: 'auto', text: v.fieldDetails }) : null),
       el('td', { text: label('times', v.availability) }),
-      el('td', null, el('time', { datetime: v.createdAt, text: fmtDate(v.createdAt) })),
+      el('td', null, el('time', { datetime: v.createdAt, text: formatDate(v.createdAt) })),
       el('td', null, phoneCell),
       el('td', null, select),
       el('td', null, el('div', { class: 'vol-note' }, note,
@@ -224,7 +157,7 @@
   function closeView() {
     view.open = false;
     view.seq += 1;
-    clearTimeout(view.eventTimer);
+    liveReload.cancel();
     view.items = [];
     view.loaded = false;
     view.drafts.clear();
@@ -235,61 +168,40 @@
     $('volunteers-note').textContent = '';
   }
 
-  function onView(event) {
-    const tab = event.detail && event.detail.tab;
-    if (tab === 'volunteers') openView();
-    else if (view.open || tab === null) {
-      closeView();
-      if (tab === null) view.status = '';
-    }
-  }
-
-  function onLang() {
-    applyStaticStrings();
-    if (view.open) render();
-  }
-
-  function onStaffEvent(event) {
-    const type = event.detail && event.detail.type;
-    if (!view.open || (type !== 'volunteer.registered' && type !== 'volunteer.changed')) return;
-    clearTimeout(view.eventTimer);
-    // A row being edited is not drawn again under the team's hands: the refresh waits for the save.
-    view.eventTimer = setTimeout(() => {
-      if (view.drafts.size > 0) view.stale = true;
-      else loadList();
-    }, EVENT_DEBOUNCE_MS);
-  }
-
-  function init() {
-    applyStaticStrings();
-    document.addEventListener('staff:view', onView);
-    document.addEventListener('staff:lang', onLang);
-    document.addEventListener('staff:event', onStaffEvent);
-    $('volunteers-status').addEventListener('change', () => {
-      view.status = $('volunteers-status').value;
-      if (!view.open) return;
-      view.items = [];
-      view.loaded = false;
-      view.drafts.clear();
-      render();
-      loadList();
-    });
-    $('volunteers-refresh').addEventListener('click', () => { if (view.open) loadList(); });
-    $('volunteers-more').addEventListener('click', () => { if (view.open) loadList(true); });
-    const table = $('volunteers-table');
-    table.addEventListener('input', onEdit);
-    table.addEventListener('change', onEdit);
-    table.addEventListener('click', onClick);
-    table.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' && event.target.classList.contains('vol-note-input')) {
-        event.preventDefault();
-        save(event.target.dataset.id);
-      }
-    });
-    // In case staff.js opened the view before this file ran.
-    if (!$('panel-volunteers').hidden) openView();
-  }
-
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
+  mount({
+    tab: 'volunteers',
+    isOpen: () => view.open,
+    open: openView,
+    close: closeView,
+    signedOut() { view.status = ''; },
+    lang() {
+      applyStaticStrings();
+      if (view.open) render();
+    },
+    live({ type }) { if (view.open && (type === 'volunteer.registered' || type === 'volunteer.changed')) liveReload.schedule(); },
+    setup() {
+      applyStaticStrings();
+      $('volunteers-status').addEventListener('change', () => {
+        view.status = $('volunteers-status').value;
+        if (!view.open) return;
+        view.items = [];
+        view.loaded = false;
+        view.drafts.clear();
+        render();
+        loadList();
+      });
+      $('volunteers-refresh').addEventListener('click', () => { if (view.open) loadList(); });
+      $('volunteers-more').addEventListener('click', () => { if (view.open) loadList(true); });
+      const table = $('volunteers-table');
+      table.addEventListener('input', onEdit);
+      table.addEventListener('change', onEdit);
+      table.addEventListener('click', onClick);
+      table.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' && event.target.classList.contains('vol-note-input')) {
+          event.preventDefault();
+          save(event.target.dataset.id);
+        }
+      });
+    },
+  });
 })();
