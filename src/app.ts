@@ -14,6 +14,7 @@ import { createSurveyServices } from './followups/survey-services.js';
 import { createBookingServices } from './services/booking-services.js';
 import { dayStart } from './services/booking-calendar.js';
 import { createCommunityServices } from './services/community-services.js';
+import { createPrivacyServices } from './privacy/privacy-services.js';
 import { DAY_BEFORE_REMINDER_MS } from './followups/followups.js';
 import { createFollowupWorker } from './followups/followup-worker.js';
 import { createFollowupsQueue, FollowUps } from './followups/followups.js';
@@ -39,7 +40,8 @@ import { createLogger, type Logger } from './logging/logger.js';
 import { createOutboundQueue, createOutboundWorker } from './queues/outbound-queue.js';
 import { createSenderOutbound } from './queues/single-sender-outbound.js';
 import { ensureRedis, openRedis, type RedisEndpoint } from './redis/redis-connection.js';
-import { createCipher, resolveDataKey } from './security/cipher.js';
+import { cipherFromConfig } from './security/cipher.js';
+import { RateLimiter } from './security/rate-limit.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/types.js';
 import { RedisTurnLock } from './turn/turn-lock.js';
@@ -127,9 +129,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
-    const dataKey = resolveDataKey(config.dataKey, config.dataDir);
-    if (dataKey.generated) logger.warn({ event: 'data_key.generated' }, `generated a data key in ${config.dataDir}/data.key; back it up, or set DATA_KEY`);
-    const cipher = createCipher(dataKey.key);
+    const { cipher, generated } = cipherFromConfig(config);
+    if (generated) logger.warn({ event: 'data_key.generated' }, `generated a data key in ${config.dataDir}/data.key; back it up, or set DATA_KEY`);
 
     const i18n = createI18n(overrides.localesDir ?? path.join(root, 'locales'));
     // Services are named before the flows load (to check them); the follow-ups they tell exist once Redis does.
@@ -154,6 +155,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         onVolunteer: async (v) => later.events?.publish({ type: 'volunteer.registered', id: v.id, conversationId: v.conversationId }),
         onFeedback: async (f) => later.events?.publish({ type: 'feedback.received', id: f.id, conversationId: f.conversationId }),
       }),
+      ...createPrivacyServices({ i18n, flows: () => flows }),
       ...overrides.services,
     };
     const flows = loadFlows(overrides.flowsDir ?? path.join(root, 'flows'), {
@@ -205,6 +207,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       answerer: overrides.answerer ?? knowledge ?? noAnswers,
       resumeOfferAfterMs: config.resumeOfferAfterMs,
       staffHours: config.staffHours,
+      supportContact: config.supportContact,
       ...(overrides.now ? { now: overrides.now } : {}),
       onHandoff: (handoff) => staffEvents.publish({ type: 'handoff.created', id: handoff.id, conversationId: handoff.conversationId }),
       onHandoffMessage: (handoff) => staffEvents.publish({ type: 'handoff.message', id: handoff.id, conversationId: handoff.conversationId }),
@@ -213,7 +216,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       prefix: `${config.redisPrefix}:lock:`,
       onRenewError: (error) => logger.warn({ err: error, event: 'lock.renew_failed' }, 'could not renew a turn lock'),
     });
-    const runner = new TurnRunner({ store, lock, bot, i18n, logger, onSaved: (before, after) => followUps.conversationSaved(before, after) });
+    const limiter = new RateLimiter(redis, {
+      prefix: `${config.redisPrefix}:ratelimit:`,
+      onError: (error) => logger.warn({ err: error, event: 'ratelimit.failed' }, 'rate limiter unavailable; letting the request through'),
+    });
+    const { rateLimits } = config;
+    const runner = new TurnRunner({
+      store,
+      lock,
+      bot,
+      i18n,
+      logger,
+      onSaved: (before, after) => followUps.conversationSaved(before, after),
+      // The terminal chat is local (a person at the keyboard or a script on stdin), not input from outside.
+      ...(role === 'cli' ? {} : { messageLimit: { limiter, rule: { limit: rateLimits.messagesPerConversation, windowMs: rateLimits.windowMs } } }),
+    });
     const webchat = new DirectLineAdapter();
     runner.register(webchat);
     for (const adapter of overrides.adapters ?? []) runner.register(adapter);
@@ -292,7 +309,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         trustProxy: config.trustProxy,
         readiness: { store: () => store.ping(), redis: () => redis.ping() },
         plugins: [
-          (app) => directLineRoutes(app, { store, runner, adapter: webchat }),
+          (app) => directLineRoutes(app, { store, runner, adapter: webchat, rateLimit: { limiter, perAddress: rateLimits.perAddress, windowMs: rateLimits.windowMs } }),
           (app) =>
             staffApi(app, {
               store,

@@ -4,6 +4,8 @@ import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hashSecret } from '../../src/security/cipher.js';
+import { nameForType, sniffFileType } from '../../src/security/file-type.js';
+import { retryAfterSeconds, type RateLimiter } from '../../src/security/rate-limit.js';
 import type { ConversationRecord, Store } from '../../src/store/types.js';
 import type { TurnRunner } from '../../src/turn/turn-runner.js';
 import { authorize, newToken } from './directline-auth.js';
@@ -16,10 +18,13 @@ export type DirectLineRouteOptions = {
   adapter: DirectLineAdapter;
   /** Token lifetime; each use of the conversation slides it forward. Default 30 days. */
   tokenTtlSeconds?: number;
+  /** Requests per client address per window (0: no limit); absent: no limit. */
+  rateLimit?: { limiter: RateLimiter; perAddress: number; windowMs: number };
 };
 
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-const ACCEPTED_UPLOADS = /^(application\/pdf|image\/(jpeg|png|heic|heif|webp))$/;
+/** New conversations per address per window: a page opens one, a script would open thousands. */
+const NEW_CONVERSATIONS_PER_WINDOW = 10;
 
 /** What a Direct Line client may post. The sender is always the beneficiary, whatever `from.role` says. */
 const activityBody = z.object({
@@ -43,6 +48,8 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
     if (error instanceof DirectLineError) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
     throw error;
   });
+
+  if (options.rateLimit && options.rateLimit.perAddress > 0) limitPerAddress(app, options.rateLimit);
 
   const slide = async (conversation: ConversationRecord) =>
     store.conversations.update(conversation.id, { tokenExpiresAt: new Date(Date.now() + ttl * 1000) });
@@ -115,12 +122,15 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
         if (part.fieldname === 'activity' && typeof part.value === 'string') text = parseUploadActivity(part.value);
         continue;
       }
-      if (!ACCEPTED_UPLOADS.test(part.mimetype)) {
-        throw new DirectLineError(415, 'UnsupportedMediaType', 'Send a PDF or a photo (JPEG, PNG, HEIC, WebP).');
-      }
       const bytes = await part.toBuffer();
       if (part.file.truncated) throw new DirectLineError(413, 'TooLarge', 'The file is larger than 10 MB.');
-      const stored = await store.files.put({ name: part.filename.slice(0, 200), contentType: part.mimetype, conversationId: conversation.id, bytes });
+      // The bytes decide, never the name or the declared type: both are whatever the sender says.
+      const type = sniffFileType(bytes);
+      if (!type) {
+        throw new DirectLineError(415, 'UnsupportedMediaType', 'This file is not a PDF or a photo (JPEG, PNG, HEIC, WebP), whatever its name says. Send a PDF or a photo.');
+      }
+      const name = nameForType(part.filename.slice(0, 190) || 'file', type);
+      const stored = await store.files.put({ name, contentType: type, conversationId: conversation.id, bytes });
       attachments.push({
         contentType: stored.contentType,
         name: stored.name,
@@ -139,6 +149,36 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
     const file = await store.files.get(request.params.fileId);
     if (!file || file.meta.conversationId !== conversation.id) throw new DirectLineError(404, 'NotFound', 'No such attachment.');
     return sendFile(reply, file.meta.contentType, file.meta.name, file.bytes);
+  });
+}
+
+/**
+ * Answers 429 with `Retry-After` once an address has sent more than its share in a window, and
+ * limits new conversations more tightly. Webhooks are not here: platforms sign and retry them.
+ * The address is the socket's, or the proxy's `X-Forwarded-For` with `TRUST_PROXY=true`.
+ */
+function limitPerAddress(app: FastifyInstance, limits: NonNullable<DirectLineRouteOptions['rateLimit']>): void {
+  const { limiter, windowMs } = limits;
+  const requests = { limit: limits.perAddress, windowMs };
+  const newConversations = { limit: Math.min(NEW_CONVERSATIONS_PER_WINDOW, limits.perAddress), windowMs };
+  app.addHook('onRequest', async (request, reply) => {
+    let rule = requests;
+    let hit = await limiter.hit('directline', request.ip, rule);
+    const starts = request.method === 'POST' && request.routeOptions.url === '/v3/directline/conversations' && !request.headers.authorization;
+    if (hit.allowed && starts) {
+      rule = newConversations;
+      hit = await limiter.hit('directline-new', request.ip, rule);
+    }
+    if (hit.allowed) return;
+    const seconds = retryAfterSeconds(hit);
+    // Once per address and window: an attack must not flood the log as well.
+    if (hit.count === rule.limit + 1) {
+      request.log.warn({ event: 'directline.rate_limited', newConversation: rule === newConversations }, 'too many requests from one address');
+    }
+    return reply
+      .code(429)
+      .header('retry-after', String(seconds))
+      .send({ error: { code: 'TooManyRequests', message: `Too many requests from this address. Please wait ${seconds} seconds and try again.` } });
   });
 }
 

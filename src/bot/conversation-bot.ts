@@ -5,6 +5,9 @@ import { step, type EngineContext } from '../flows/engine.js';
 import type { AttachmentInput, Effect, EngineInput, StepResult } from '../flows/engine-types.js';
 import type { FlowSet } from '../flows/schema.js';
 import { DEFAULT_LOCALE, isLocale, type I18n, type Locale } from '../i18n/i18n.js';
+import { DistressGuard } from '../safety/distress-guard.js';
+import { DistressDetector } from '../safety/distress.js';
+import { removesConsent, withoutConsent } from '../privacy/consent-removed.js';
 import type { HandoffRecord, Store } from '../store/types.js';
 import { hasArabic, hasLatin, normalizeArabic } from '../text/normalize.js';
 import type { Answer, Answerer, NoAnswer } from './answerer.js';
@@ -33,6 +36,8 @@ export type BotDependencies = {
   onHandoff?: (handoff: { id: string; conversationId: string }) => Promise<void>;
   /** Tells the staff console the beneficiary wrote while the conversation is with a person (it is in the transcript already). */
   onHandoffMessage?: (handoff: { id: string; conversationId: string }) => Promise<void>;
+  /** SUPPORT_CONTACT, given to a beneficiary in severe distress (see `src/safety/`). */
+  supportContact?: string | undefined;
 };
 
 const DEFAULT_RESUME_OFFER_AFTER_MS = 6 * 60 * 60 * 1000;
@@ -44,9 +49,17 @@ const DEFAULT_RESUME_OFFER_AFTER_MS = 6 * 60 * 60 * 1000;
  */
 export class ConversationBot {
   private readonly engine: EngineContext;
+  private readonly distress: DistressGuard;
 
   constructor(private readonly deps: BotDependencies) {
     this.engine = { flows: deps.flows, words: (key) => deps.vocabulary.words(key), now: () => this.now() };
+    this.distress = new DistressGuard({
+      detector: DistressDetector.fromVocabulary(deps.vocabulary),
+      store: deps.store,
+      supportContact: deps.supportContact,
+      onHandoff: deps.onHandoff,
+      onHandoffMessage: deps.onHandoffMessage,
+    });
   }
 
   /** Entry point for one turn (the TurnRunner has loaded the conversation into the context). */
@@ -63,6 +76,9 @@ export class ConversationBot {
   };
 
   private async handleMessage(turn: TurnData, text: string, attachments: AttachmentInput[], activity: Activity, replies: Reply[]): Promise<void> {
+    // Severe distress comes before anything else the message might be: a command, an answer, a question.
+    const urgent = await this.distress.check(turn, text);
+    if (urgent) return void replies.push(...urgent);
     if (text.length > MAX_MESSAGE_LENGTH) {
       replies.push(say('bad_input.too_long', { length: text.length, max: MAX_MESSAGE_LENGTH }));
       return this.reprompt(turn, replies);
@@ -209,6 +225,13 @@ export class ConversationBot {
       case 'stop_surveys':
       case 'stop_reminders':
         return this.optOut(turn, command === 'stop_surveys' ? 'surveys' : 'reminders', replies);
+      // The beneficiary's rights over their data (src/privacy/). Seeing it, or thinking twice about
+      // deleting it, keeps a form in progress to come back to; withdrawing consent drops it.
+      case 'my_data':
+      case 'delete_my_data':
+        return this.collect(turn, await this.advance(turn, { kind: 'start', flow: command === 'my_data' ? 'my_data' : 'delete_data', suspend: true }, []), replies);
+      case 'withdraw_consent':
+        return this.start(turn, 'withdraw_consent', replies);
     }
   }
 
@@ -363,7 +386,7 @@ export class ConversationBot {
       const service = this.deps.services[call.service];
       if (!service) throw new Error(`flow calls unknown service ${call.service}`);
       const value = await service(call.args, { store: this.deps.store, turn });
-      result = step(this.engine, result.state, { kind: 'result', value });
+      result = step(this.engine, removesConsent(value) ? withoutConsent(result.state) : result.state, { kind: 'result', value });
       effects.push(...result.effects);
     }
     return { ...result, effects };

@@ -3,7 +3,7 @@ import type { FlowSet } from '../flows/schema.js';
 import { normalizeArabic } from '../text/normalize.js';
 
 /** The commands that work everywhere, in both languages. */
-export const COMMANDS = ['menu', 'back', 'cancel', 'language', 'to_english', 'to_arabic', 'human', 'help', 'stop_surveys', 'stop_reminders'] as const;
+export const COMMANDS = ['menu', 'back', 'cancel', 'language', 'to_english', 'to_arabic', 'human', 'help', 'stop_surveys', 'stop_reminders', 'my_data', 'delete_my_data', 'withdraw_consent'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const POLITE_TAILS = ['ورحمه الله', 'ورحمه الله وبركاته', 'كيف الحال', 'كيف حالك', 'شلونكم', 'شلونك', 'how are you', 'there'];

@@ -65,6 +65,9 @@ const urlWith = (protocols: string[], example: string) =>
     { message: `expected a URL like ${example}` },
   );
 
+/** A 32-byte data key: 64 hex characters or base64. */
+const DATA_KEY_FORMAT = /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/;
+
 const schema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
@@ -85,8 +88,25 @@ const schema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: 'expected 32 bytes as 64 hex characters or base64' })
+      .regex(DATA_KEY_FORMAT, { message: 'expected 32 bytes as 64 hex characters or base64' })
       .optional(),
+  ),
+  // Keys used before DATA_KEY, comma-separated: they still open data and find fingerprints, never seal.
+  // A bad entry is named by its position only; the value is a secret.
+  DATA_KEYS_PREVIOUS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        const keys = text.split(',').map((k) => k.trim()).filter(Boolean);
+        const bad = keys.findIndex((k) => !DATA_KEY_FORMAT.test(k));
+        if (bad >= 0) {
+          ctx.addIssue({ code: 'custom', message: `entry ${bad + 1} is not 32 bytes as 64 hex characters or base64` });
+          return z.NEVER;
+        }
+        return keys;
+      }),
   ),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, urlWith(['http:', 'https:'], 'https://api.telegram.org').optional()),
@@ -127,6 +147,10 @@ const schema = z.object({
   REMINDER_DELAYS_MS: durationList,
   QUIET_HOURS: quietHours,
   TRUST_PROXY: booleanFlag,
+  SUPPORT_CONTACT: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.string().trim().max(300, { message: 'expected at most 300 characters, e.g. "013 000 0000, Sunday–Thursday 8:00–15:00"' }).optional(),
+  ),
   STAFF_HOURS: z.preprocess(
     emptyToUndefined,
     z
@@ -166,6 +190,9 @@ const schema = z.object({
       .transform((text) => new Set(text.split(',').map((d) => d.trim()).filter(Boolean))),
   ),
   RESUME_OFFER_AFTER_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected milliseconds' }).int().min(0).default(21_600_000)),
+  RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected a whole number (0 turns the limit off)' }).int().min(0).default(600)),
+  MESSAGES_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected a whole number (0 turns the limit off)' }).int().min(0).default(30)),
+  RATE_LIMIT_WINDOW_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected milliseconds' }).int().min(100).max(3_600_000).default(60_000)),
 });
 
 export type QuietHours = { startMinute: number; endMinute: number };
@@ -182,6 +209,8 @@ export type Config = Readonly<{
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   dataKey: string | undefined;
+  /** DATA_KEYS_PREVIOUS: older keys that still open data and find fingerprints (default none). */
+  dataKeysPrevious: readonly string[];
   telegram: Readonly<{ botToken: string | undefined; apiRoot: string | undefined; webhookUrl: string | undefined }>;
   whatsappWeb: Readonly<{ enabled: boolean; chromiumPath: string }>;
   whatsappCloud: Readonly<{
@@ -202,12 +231,29 @@ export type Config = Readonly<{
   reminderDelaysMs: readonly number[];
   quietHours: QuietHours | null;
   trustProxy: boolean;
+  /**
+   * SUPPORT_CONTACT: how a beneficiary in severe distress reaches the association (free text, e.g. a
+   * phone number and its hours), given in the bot's caring reply. Unset: the reply promises a staff
+   * member's call and points to emergency services in words — the bot never makes a number up.
+   */
+  supportContact: string | undefined;
   /** Quiet this long in the middle of an application, a beneficiary is offered to continue or start again. */
   resumeOfferAfterMs: number;
   /** When social researchers answer (Sunday–Thursday, Asia/Riyadh). */
   staffHours: WorkingHours;
   /** Days and time windows offered for interviews and callbacks. */
   booking: BookingCalendar;
+  /**
+   * Limits on what comes from outside, each counted per window (a minute unless
+   * `RATE_LIMIT_WINDOW_MS` says otherwise; tests shorten it). 0 turns a limit off.
+   */
+  rateLimits: Readonly<{
+    /** Direct Line requests per client address (new conversations: 10, or this when lower). Default 120. */
+    perAddress: number;
+    /** Messages per conversation, on every channel, before the bot asks the sender to slow down. Default 20. */
+    messagesPerConversation: number;
+    windowMs: number;
+  }>;
 }>;
 
 /**
@@ -241,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     dataKey: e.DATA_KEY,
+    dataKeysPrevious: Object.freeze(e.DATA_KEYS_PREVIOUS),
     telegram: Object.freeze({ botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookUrl: e.TELEGRAM_WEBHOOK_URL }),
     whatsappWeb: Object.freeze({ enabled: e.WHATSAPP_WEB_ENABLED, chromiumPath: e.CHROMIUM_PATH }),
     whatsappCloud: Object.freeze({
@@ -256,9 +303,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reminderDelaysMs: Object.freeze(e.REMINDER_DELAYS_MS),
     quietHours: e.QUIET_HOURS,
     trustProxy: e.TRUST_PROXY,
+    supportContact: e.SUPPORT_CONTACT,
     resumeOfferAfterMs: e.RESUME_OFFER_AFTER_MS,
     staffHours: e.STAFF_HOURS,
     booking: Object.freeze({ windows: Object.freeze(e.BOOKING_WINDOWS), capacity: e.BOOKING_CAPACITY, holidays: e.BOOKING_HOLIDAYS, daysAhead: e.BOOKING_DAYS_AHEAD }),
+    rateLimits: Object.freeze({ perAddress: e.RATE_LIMIT_PER_MINUTE, messagesPerConversation: e.MESSAGES_PER_MINUTE, windowMs: e.RATE_LIMIT_WINDOW_MS }),
   });
 }
 

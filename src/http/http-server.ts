@@ -5,6 +5,17 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logging/logger.js';
 
+/** The largest JSON body accepted (uploads are multipart, with their own 10 MB limit per file). */
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** fastify's own request errors, answered with a stable code and a message a client developer can act on. */
+const REQUEST_ERRORS: Readonly<Record<string, { code: string; message: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'BadArgument', message: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'BadArgument', message: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'TooLarge', message: `The request body is larger than ${BODY_LIMIT_BYTES / 1024} KB.` },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UnsupportedMediaType', message: 'Send the request body as JSON (Content-Type: application/json).' },
+};
+
 export type HttpServerOptions = {
   logger: Logger;
   publicDir: string;
@@ -24,7 +35,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     genReqId: () => crypto.randomUUID(),
-    bodyLimit: 256 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy,
     return503OnClosing: true,
   });
@@ -32,13 +43,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error, event: 'http.error' }, 'request failed');
-    const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'BadArgument' : (error.code ?? 'Error');
-    const message =
-      status >= 500
-        ? 'Something went wrong on our side. Please try again.'
-        : code === 'BadArgument'
-          ? 'The request body is not valid JSON.'
-          : error.message;
+    const known = status < 500 ? REQUEST_ERRORS[error.code] : undefined;
+    const code = known?.code ?? error.code ?? 'Error';
+    const message = status >= 500 ? 'Something went wrong on our side. Please try again.' : (known?.message ?? error.message);
     return reply.code(status).send({ error: { code, message } });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'NotFound', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }));

@@ -14,29 +14,33 @@ export type RequestServiceDependencies = {
 /** What a lookup tells the flow: a request and its status, or why there is none. */
 type StatusAnswer =
   | { state: 'found'; reference: string; status: string; missing: number }
-  | { state: 'verify'; reference: string }
-  | { state: 'unknown_reference'; reference: string }
+  | { state: 'not_shown' }
   | { state: 'none' };
 
 /**
  * The services the support-application flows call: duplicate check, submission, status and
  * documents. They hold the rules the YAML cannot (one open request per couple, who may see a
  * request's status), and everything they return is a flat object the flow can branch on.
+ *
+ * A request's status is shown only to the contact that submitted it. Anyone else gets one neutral
+ * answer, the same for a reference that exists and one that does not (so a guessed reference
+ * reveals nothing), and the flow offers a staff member who can verify the person.
  */
 export function createRequestServices(deps: RequestServiceDependencies): ServiceRegistry {
   const now = deps.now ?? (() => new Date());
-  const keysOf = (...ids: unknown[]): string[] =>
-    ids.filter((id): id is string => typeof id === 'string' && id !== '').map((id) => deps.cipher.fingerprint('national-id', id));
+  const keysOf = (...ids: unknown[]): string[] => nationalIdKeys(deps.cipher, ...ids);
+  /** What a lookup searches: also under previous keys, so requests stored before a key rotation are found. */
+  const lookupKeysOf = (...ids: unknown[]): string[] => idsOf(ids).flatMap((id) => deps.cipher.fingerprints(NATIONAL_ID, id));
 
   const findOpenRequest: Service = async (args, { store }) => {
-    const open = await store.supportRequests.findOpenByApplicantKeys(keysOf(args.national_id, args.spouse_national_id));
+    const open = await store.supportRequests.findOpenByApplicantKeys(lookupKeysOf(args.national_id, args.spouse_national_id));
     return open ? { reference: open.reference, status: open.status } : null;
   };
 
   const submit: Service = async (args, { store, turn }) => {
     const contact = requireContact(turn);
     const applicantKeys = keysOf(args.national_id, args.spouse_national_id);
-    const open = await store.supportRequests.findOpenByApplicantKeys(applicantKeys);
+    const open = await store.supportRequests.findOpenByApplicantKeys(lookupKeysOf(args.national_id, args.spouse_national_id));
     if (open) return { duplicate: true, reference: open.reference, status: open.status };
     const at = now();
     const request = await store.supportRequests.create({
@@ -67,27 +71,14 @@ export function createRequestServices(deps: RequestServiceDependencies): Service
     const reference = typeof args.text === 'string' ? parseRequestReference(args.text) : null;
     if (reference) {
       const request = await store.supportRequests.getByReference(reference);
-      if (!request || request.status === 'draft') return { state: 'unknown_reference', reference };
-      if (request.contactId !== turn.contact?.id) return { state: 'verify', reference };
-      return found(request);
+      const own = request !== null && request.status !== 'draft' && turn.contact !== null && request.contactId === turn.contact.id;
+      if (own) return found(request);
+      // Neither "no such request" nor "not yours": the log and the answer are the same either way.
+      turn.log.info({ event: 'request.status_not_shown' }, 'status asked for a request not of this contact');
+      return { state: 'not_shown' };
     }
     const latest = await latestRequest(context, false);
     return latest ? found(latest) : { state: 'none' };
-  };
-
-  /** Someone writing from another chat proves the request is theirs with the applicant's or spouse's ID. */
-  const verifyRequestOwner: Service = async (args, { store, turn }) => {
-    const request = typeof args.reference === 'string' ? await store.supportRequests.getByReference(args.reference) : null;
-    const [key] = keysOf(args.national_id);
-    if (!request || !key || !request.applicantKeys.includes(key)) return { state: 'mismatch' };
-    await store.audit.record({
-      actor: `beneficiary:${turn.contact?.id ?? 'unknown'}`,
-      action: 'request.status_viewed_with_id',
-      subjectType: 'support_request',
-      subjectId: request.id,
-      details: { conversationId: turn.conversation.id },
-    });
-    return found(request);
   };
 
   const openRequestDocuments: Service = async (_args, context) => {
@@ -107,10 +98,23 @@ export function createRequestServices(deps: RequestServiceDependencies): Service
     find_open_request: findOpenRequest,
     submit_support_request: submit,
     request_status: requestStatus,
-    verify_request_owner: verifyRequestOwner,
     open_request_documents: openRequestDocuments,
     attach_documents: attachDocuments,
   };
+}
+
+const NATIONAL_ID = 'national-id';
+
+/**
+ * A request's `applicantKeys`: the national IDs' fingerprints under the current data key (blank and
+ * missing IDs left out). `npm run rekey` recomputes stored keys with the same function.
+ */
+export function nationalIdKeys(cipher: Cipher, ...ids: unknown[]): string[] {
+  return idsOf(ids).map((id) => cipher.fingerprint(NATIONAL_ID, id));
+}
+
+function idsOf(ids: unknown[]): string[] {
+  return ids.filter((id): id is string => typeof id === 'string' && id !== '');
 }
 
 function found(request: SupportRequestRecord): StatusAnswer {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { enqueueOutbound } from '../queues/outbound-queue.js';
+import { DISTRESS_REASON } from '../safety/distress-guard.js';
 import type { DeliveryState, HandoffRecord, MessageRecord, StaffUserRecord } from '../store/types.js';
 import { requestSummary } from './request-routes.js';
 import type { StaffApiDependencies } from './staff-api.js';
@@ -42,7 +43,7 @@ const noBody = z.object({}).strict();
 type Ending = 'resolved' | 'released';
 
 /**
- * Conversations handed to a person, for staff: the queue (oldest waiting first), one conversation
+ * Conversations handed to a person, for staff: the queue (urgent ones first, then oldest waiting first), one conversation
  * with its whole transcript, claiming it, replying through the outbound queue (so a reply reaches
  * the beneficiary's own channel, retried and never twice), and giving it back to the bot — released
  * unanswered or resolved. Every step is audited and heard live by every open console.
@@ -64,7 +65,7 @@ export async function handoffRoutes(app: FastifyInstance, deps: StaffApiDependen
       offset: query.offset,
     });
     const view = viewer(deps);
-    return { items: await Promise.all(handoffs.map(view)), limit: query.limit, offset: query.offset };
+    return { items: urgentFirst(await Promise.all(handoffs.map(view))), limit: query.limit, offset: query.offset };
   });
 
   app.get<{ Params: { id: string } }>('/staff/api/handoffs/:id', guard, async (request) => {
@@ -204,6 +205,7 @@ function viewer(deps: StaffApiDependencies): (handoff: HandoffRecord) => Promise
       channel: conv?.channel ?? null,
       status: h.status,
       reason: h.reason,
+      urgent: isUrgent(h),
       createdAt: h.createdAt,
       claimedAt: h.claimedAt,
       resolvedAt: h.resolvedAt,
@@ -220,6 +222,8 @@ type HandoffView = {
   channel: string | null;
   status: HandoffRecord['status'];
   reason: string;
+  /** An open handoff raised for severe distress (`src/safety/`): shown first among the waiting, marked «عاجل / Urgent». */
+  urgent: boolean;
   createdAt: Date;
   claimedAt: Date | null;
   resolvedAt: Date | null;
@@ -227,6 +231,20 @@ type HandoffView = {
   waitSeconds: number;
   contact: { id: string; displayName: string | null } | null;
 };
+
+/** Open and raised (or escalated) for severe distress; once closed it is history, no longer urgent. */
+function isUrgent(h: HandoffRecord): boolean {
+  return h.reason === DISTRESS_REASON && h.status !== 'resolved';
+}
+
+/**
+ * Urgent waiting handoffs first, everything else in the store's order (oldest waiting first). The
+ * store pages by creation time, so this orders the page asked for; the console's waiting list is one page.
+ */
+function urgentFirst(views: HandoffView[]): HandoffView[] {
+  const first = (v: HandoffView) => (v.urgent && v.status === 'waiting' ? 0 : 1);
+  return views.map((v, i) => ({ v, i })).sort((a, b) => first(a.v) - first(b.v) || a.i - b.i).map(({ v }) => v);
+}
 
 function memo<T>(get: (id: string) => Promise<T>): (id: string) => Promise<T> {
   const seen = new Map<string, Promise<T>>();

@@ -220,3 +220,19 @@ export function mergePatch<R extends object>(current: R, patch: Partial<R>, fixe
   }
   return next;
 }
+
+/** What an erased required text field holds (a volunteer's name, a complaint's text): nothing. */
+export const ERASED_TEXT = '';
+
+/**
+ * A transcript activity after erasure: only what the Direct Line protocol and the console need to
+ * keep the conversation's shape (type, id, time, reply link, sender's id and role) and a marker.
+ */
+export function erasedActivity(activity: Record<string, unknown>): Record<string, unknown> {
+  const from = activity['from'];
+  const sender = typeof from === 'object' && from !== null ? (from as Record<string, unknown>) : {};
+  const erased: Record<string, unknown> = { type: typeof activity['type'] === 'string' ? activity['type'] : 'message', channelData: { erased: true } };
+  for (const key of ['id', 'timestamp', 'replyToId'] as const) if (activity[key] !== undefined) erased[key] = activity[key];
+  erased['from'] = { ...(typeof sender['id'] === 'string' ? { id: sender['id'] } : {}), ...(typeof sender['role'] === 'string' ? { role: sender['role'] } : {}) };
+  return erased;
+}

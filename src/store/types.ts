@@ -338,8 +338,8 @@ export interface ConversationRepository {
   findByTokenHash(tokenHash: string): Promise<ConversationRecord | null>;
   /** Fails with StoreNotFoundError for an unknown id. `lastSeq` is the messages repository's to move. */
   update(id: string, patch: Patch<Omit<ConversationRecord, 'lastSeq'>>): Promise<ConversationRecord>;
-  /** Newest first. */
-  list(filter: { status?: ConversationStatus; channel?: string } & Page): Promise<ConversationRecord[]>;
+  /** Newest first. `contactId` gives one beneficiary's conversations on every channel (their data, its erasure). */
+  list(filter: { status?: ConversationStatus; channel?: string; contactId?: string } & Page): Promise<ConversationRecord[]>;
 }
 
 export interface MessageRepository {
@@ -379,6 +379,14 @@ export interface MessageRepository {
    * id match several messages, the newest wins.
    */
   findByPlatformId(channel: string, platformId: string): Promise<MessageRecord | null>;
+  /**
+   * Erases a conversation's transcript (the beneficiary asked for their data to be destroyed): every
+   * message keeps its seq, direction, author, delivery and time, so Direct Line watermarks stay
+   * consistent, but its activity becomes `erasedActivity(activity)` (record-values.ts) — ids and roles, no text, no
+   * attachments, `channelData.erased: true`. Returns how many messages were erased; 0 for an unknown
+   * conversation. Erasing again changes nothing.
+   */
+  eraseConversation(conversationId: string): Promise<number>;
 }
 
 /** Fields a request gathers later in its life; a new request starts without documents or a status note. */
@@ -544,8 +552,14 @@ export interface VolunteerRepository {
   /** Fails with StoreNotFoundError for an unknown id. */
   update(id: string, patch: Partial<Pick<VolunteerRecord, 'status' | 'staffNote'>>): Promise<VolunteerRecord>;
   /** Newest first. */
-  list(filter: { status?: VolunteerStatus } & Page): Promise<VolunteerRecord[]>;
+  list(filter: { status?: VolunteerStatus; contactId?: string } & Page): Promise<VolunteerRecord[]>;
   count(filter: { status?: VolunteerStatus }): Promise<number>;
+  /**
+   * Erases what a contact's volunteer applications say about them (their right to destruction): name
+   * and phone become `ERASED_TEXT` (an empty string), field details and staff note null. Id, status, city, field,
+   * availability and dates stay for the association's statistics. Returns how many were erased.
+   */
+  eraseByContact(contactId: string): Promise<number>;
 }
 
 export interface FeedbackRepository {
@@ -558,8 +572,14 @@ export interface FeedbackRepository {
   /** Fails with StoreNotFoundError for an unknown id. */
   update(id: string, patch: Partial<Pick<FeedbackRecord, 'status' | 'reply' | 'repliedBy' | 'repliedAt'>>): Promise<FeedbackRecord>;
   /** Open complaints first, then newest first. */
-  list(filter: { kind?: FeedbackKind; status?: FeedbackStatus } & Page): Promise<FeedbackRecord[]>;
+  list(filter: { kind?: FeedbackKind; status?: FeedbackStatus; contactId?: string } & Page): Promise<FeedbackRecord[]>;
   count(filter: { kind?: FeedbackKind; status?: FeedbackStatus }): Promise<number>;
+  /**
+   * Erases the words of a contact's suggestions and complaints: text becomes `ERASED_TEXT`, the reply
+   * (which answers them) null. Reference, kind, category, status and dates stay for statistics.
+   * Returns how many were erased.
+   */
+  eraseByContact(contactId: string): Promise<number>;
 }
 
 /** Everything the bot keeps. Built by `createStore`; closed by the composition root. */

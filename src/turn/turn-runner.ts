@@ -8,6 +8,7 @@ import { setTurnData, type TurnData } from '../bot/turn-data.js';
 import { AppError } from '../errors/app-error.js';
 import { DEFAULT_LOCALE, type I18n } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
+import type { RateLimiter, RateLimitRule } from '../security/rate-limit.js';
 import type { ConversationRecord, MessageAuthor, MessageDelivery, MessageRecord, Store } from '../store/types.js';
 import type { TurnLock } from './turn-lock.js';
 
@@ -22,7 +23,20 @@ export type TurnRunnerDependencies = {
    * cancel an application's reminders from it). A failure here is logged; the turn stands.
    */
   onSaved?: (before: ConversationRecord, after: ConversationRecord) => Promise<void>;
+  /**
+   * Messages per conversation per window, on every channel. Past the limit the bot says once per
+   * window (`limits.slow_down`) that it got too many at once, and those messages stay in the
+   * transcript without running. Absent: no limit.
+   */
+  messageLimit?: { limiter: RateLimiter; rule: RateLimitRule };
 };
+
+/**
+ * Where the verdict of the message limit travels with an incoming activity (`channelData`):
+ * `notice` (the first refused in its window: say so) or `quiet` (refused after the notice).
+ */
+const FLOODED = 'flooded';
+type Flooded = 'notice' | 'quiet';
 
 const DRAIN_BATCH = 20;
 
@@ -69,12 +83,16 @@ export class TurnRunner {
     activity: Partial<Activity>,
     options: { dedupeKey?: string } = {},
   ): Promise<{ message: MessageRecord; duplicate: boolean }> {
+    // Counted before the append, so the verdict is stored with the message: whoever drains it (this
+    // process or another, now or after a restart) skips it the same way and in transcript order.
+    const flooded = await this.floodVerdict(conversation.id);
     const incoming: Partial<Activity> = {
       ...activity,
       id: activity.id ?? crypto.randomUUID(),
       timestamp: new Date(),
       channelId: conversation.channel,
       conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      ...(flooded ? { channelData: { ...(activity.channelData as Record<string, unknown> | undefined), [FLOODED]: flooded } } : {}),
     };
     const result = await this.deps.store.messages.append(conversation.id, {
       direction: 'incoming',
@@ -142,6 +160,14 @@ export class TurnRunner {
     const adapter = this.requireAdapter(conversation.channel);
     const activity = message.activity as Partial<Activity>;
     const turn = await this.loadTurn(conversation, activity);
+    const flooded = floodedMark(activity);
+    if (flooded) {
+      if (flooded === 'notice') {
+        turn.log.info({ event: 'turn.flooded' }, 'too many messages at once; asked to slow down');
+        await this.notify(adapter, activity, conversation, turn, 'limits.slow_down');
+      }
+      return this.deps.store.conversations.update(conversation.id, { processedSeq: message.seq });
+    }
     try {
       await adapter.runTurn(activity, this.deps.bot.onTurn, (context) => setTurnData(context, turn));
       const reference = conversation.reference ?? TurnContext.getConversationReference(activity);
@@ -157,7 +183,7 @@ export class TurnRunner {
       return saved;
     } catch (error) {
       turn.log.error({ err: error, event: 'turn.failed' }, 'turn failed; state not saved');
-      await this.apologize(adapter, activity, conversation, turn);
+      await this.notify(adapter, activity, conversation, turn, 'errors.turn_failed');
       return this.deps.store.conversations.update(conversation.id, { processedSeq: message.seq });
     }
   }
@@ -171,19 +197,29 @@ export class TurnRunner {
     }
   }
 
-  private async apologize(adapter: ChannelAdapter, activity: Partial<Activity>, conversation: ConversationRecord, turn: TurnData): Promise<void> {
+  /** Says one thing in place of a turn (an apology, a request to slow down), in the conversation's language. */
+  private async notify(adapter: ChannelAdapter, activity: Partial<Activity>, conversation: ConversationRecord, turn: TurnData, key: string): Promise<void> {
     const locale = conversation.locale ?? DEFAULT_LOCALE;
     try {
       await adapter.runTurn(
         activity,
         async (context) => {
-          await context.sendActivity({ type: 'message', locale, text: this.deps.i18n.t(locale, 'errors.turn_failed') });
+          await context.sendActivity({ type: 'message', locale, text: this.deps.i18n.t(locale, key) });
         },
         (context) => setTurnData(context, { ...turn, state: stateOf(conversation) }),
       );
     } catch (error) {
-      turn.log.error({ err: error, event: 'turn.apology_failed' }, 'could not send the apology');
+      turn.log.error({ err: error, event: 'turn.notice_failed', key }, 'could not send a notice');
     }
+  }
+
+  /** Counts one message against the conversation's limit; null while within it. */
+  private async floodVerdict(conversationId: string): Promise<Flooded | null> {
+    const messageLimit = this.deps.messageLimit;
+    if (!messageLimit || messageLimit.rule.limit <= 0) return null;
+    const hit = await messageLimit.limiter.hit('messages', conversationId, messageLimit.rule);
+    if (hit.allowed) return null;
+    return hit.count === messageLimit.rule.limit + 1 ? 'notice' : 'quiet';
   }
 
   /** Loads what a turn needs; a first message from an address creates the contact behind it. */
@@ -342,6 +378,11 @@ export function deliveryErrorCode(error: unknown): string {
   const code = error instanceof AppError ? error.code : 'SEND_FAILED';
   const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
   return typeof status === 'number' ? `${code} ${status}` : code;
+}
+
+function floodedMark(activity: Partial<Activity>): Flooded | null {
+  const mark = (activity.channelData as Record<string, unknown> | undefined)?.[FLOODED];
+  return mark === 'notice' || mark === 'quiet' ? mark : null;
 }
 
 function stateOf(conversation: ConversationRecord): EngineState {

@@ -10,6 +10,7 @@ import type { FlowSet } from '../../src/flows/schema.js';
 import { VALIDATORS } from '../../src/flows/validators.js';
 import { createI18n } from '../../src/i18n/i18n.js';
 import { createSurveyServices } from '../../src/followups/survey-services.js';
+import { createPrivacyServices } from '../../src/privacy/privacy-services.js';
 import { createBookingServices } from '../../src/services/booking-services.js';
 import { createCommunityServices } from '../../src/services/community-services.js';
 import { createRequestServices } from '../../src/requests/request-services.js';
@@ -332,7 +333,7 @@ steps:
 
   it('loads the real flows with the real locales and validators', () => {
     const i18n = createI18n(path.join(root, 'locales'));
-    const services = new Set([...Object.keys(createRequestServices({ cipher: createCipher(crypto.randomBytes(32)) })), ...Object.keys(createSurveyServices()), ...Object.keys(createBookingServices({ calendar: { windows: [], capacity: 1, holidays: new Set(), daysAhead: 1 } })), ...Object.keys(createCommunityServices())]);
+    const services = new Set([...Object.keys(createRequestServices({ cipher: createCipher(crypto.randomBytes(32)) })), ...Object.keys(createSurveyServices()), ...Object.keys(createBookingServices({ calendar: { windows: [], capacity: 1, holidays: new Set(), daysAhead: 1 } })), ...Object.keys(createCommunityServices()), ...Object.keys(createPrivacyServices({ i18n, flows: () => new Map() }))]);
     const flows = loadFlows(path.join(root, 'flows'), { i18n, services, validators: new Set(Object.keys(VALIDATORS)) });
     for (const id of ['welcome', 'main_menu', 'consent', 'support_request', 'documents', 'request_status', 'survey', 'booking', 'volunteer', 'feedback']) expect(flows.has(id)).toBe(true);
     expect(flows.get('main_menu')?.passthrough).toBe(true);

@@ -29,7 +29,9 @@ export async function startTestApp(options: { dataDir?: string; prefix?: string;
   const { dataDir: givenDir, prefix: givenPrefix, env, ...overrides } = options;
   const dataDir = givenDir ?? tempDir('app');
   const prefix = givenPrefix ?? `test-${crypto.randomBytes(4).toString('hex')}`;
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', QUIET_HOURS: 'off', ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', QUIET_HOURS: 'off',
+    // Every test client comes from 127.0.0.1 and types fast: the limits are off unless a test turns them on.
+    RATE_LIMIT_PER_MINUTE: '0', MESSAGES_PER_MINUTE: '0', ...env });
   const app = await createApp(config, { logger: createLogger({ level: 'silent' }), ...overrides });
   const url = await app.start();
   if (!url) throw new Error('test app has no HTTP server');

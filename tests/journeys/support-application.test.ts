@@ -184,7 +184,7 @@ describe('the support application over the web chat', () => {
     expect(all.filter((r) => r.reference === reference)).toHaveLength(1);
   });
 
-  it('answers "حالة طلبي" with the status in words, and asks another chat to prove the request is theirs', async () => {
+  it('answers "حالة طلبي" with the status in words in the chat that applied', async () => {
     const dl = await DirectLineClient.start(t().url);
     await startApplication(dl);
     await fillValidAnswers(dl, { applicant: '1000000008', spouse: '2000000006' });
@@ -194,18 +194,36 @@ describe('the support application over the web chat', () => {
     const request = await t().app.store.supportRequests.getByReference(reference);
     await t().app.store.supportRequests.update(request?.id ?? '', { status: 'under_review' });
     expect(allText(await dl.say('وش صار على طلبي؟'))).toContain('قيد الدراسة');
-
-    const other = await DirectLineClient.start(t().url, 'another-visitor');
-    const asked = await other.say(`حالة طلبي ${reference.replace('-', '')}`);
-    expect(askedField(asked)).toBe('verify_national_id');
-    expect(allText(await other.say('1087654321'))).toContain('لا يطابق');
-    await other.say(`my request status ${reference}`);
-    expect(allText(await other.say('2000000006'))).toContain(reference);
+    expect(allText(await dl.say(`حالة طلبي ${reference.replace('-', '')}`))).toContain('قيد الدراسة');
 
     const stranger = await DirectLineClient.start(t().url, 'a-stranger');
     expect(askedField(await stranger.say('حالة طلبي'))).toBe('trigger_text');
     expect(allText(await stranger.say('ما أذكره'))).toContain('8 أرقام');
-    expect(allText(await stranger.say('2345-6789'))).toContain('ما لقيت طلبًا');
+    expect(askedField(await stranger.say('2345-6789'))).toBe('not_shown_choice');
+  });
+
+  it('neither confirms nor denies a reference from another chat, and offers a staff member who can verify the person', async () => {
+    const owner = await DirectLineClient.start(t().url, 'status-owner');
+    await startApplication(owner);
+    await fillValidAnswers(owner, { applicant: freshId('1'), spouse: freshId('2') });
+    const reference = await submit(owner);
+
+    const other = await DirectLineClient.start(t().url, 'status-other');
+    const real = await other.say(`حالة طلبي ${reference}`);
+    await other.say('القائمة');
+    const madeUp = await other.say(`حالة طلبي ${reference === '2345-6789' ? '9876-5432' : '2345-6789'}`);
+
+    expect(askedField(real)).toBe('not_shown_choice');
+    expect(allText(real)).toBe(allText(madeUp));
+    expect(allText(real)).not.toContain(reference);
+    expect(allText(real)).not.toContain('تم الاستلام');
+    expect(buttons(real)).toEqual(buttons(madeUp));
+    expect(buttons(real)).toContain('التحدث مع موظف');
+
+    // The staff button hands the conversation to a person.
+    await other.say('التحدث مع موظف');
+    const handoff = await t().app.store.handoffs.findOpenByConversation(other.conversationId);
+    expect(handoff).not.toBeNull();
   });
 });
 

@@ -57,7 +57,7 @@ describe('MongoDB documents', () => {
     const record = surveyMapping.fromDoc(surveyDoc, cipher);
     const followUp = { state: 'done' as const, openedAt: new Date(), doneBy: 'staff-1', doneAt: new Date(), note };
     const doc = surveyMapping.toDoc({ ...record, followUp }, cipher);
-    expect(doc.followUp?.note).toMatch(/^v1\./);
+    expect(doc.followUp?.note).toMatch(/^v2\./);
     expect(JSON.stringify(doc)).not.toContain(note);
     const model = new models.SurveyResponse(doc);
     await model.validate();

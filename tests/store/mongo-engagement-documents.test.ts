@@ -19,7 +19,7 @@ const models = createModels(connection);
 afterAll(() => connection.close());
 
 const at = new Date('2026-05-01T08:00:00.000Z');
-const sealed = expect.stringMatching(/^v1\./);
+const sealed = expect.stringMatching(/^v2\./);
 
 const booking: BookingRecord = {
   id: 'booking-1',

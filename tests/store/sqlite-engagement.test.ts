@@ -65,7 +65,7 @@ describe('SQLite bookings, volunteers and feedback', () => {
 
     const rows = await expectSealed(store, file, 'SELECT phone, staff_note, day, time_window, status FROM bookings', [phone, '512345678', NATIONAL_ID, 'هوية']);
     expect(rows).toEqual([
-      { phone: expect.stringMatching(/^v1\./), staff_note: expect.stringMatching(/^v1\./), day: '2026-05-03', time_window: '0900-1100', status: 'confirmed' },
+      { phone: expect.stringMatching(/^v2\./), staff_note: expect.stringMatching(/^v2\./), day: '2026-05-03', time_window: '0900-1100', status: 'confirmed' },
     ]);
   });
 
@@ -93,7 +93,7 @@ describe('SQLite bookings, volunteers and feedback', () => {
       'تصوير',
       NATIONAL_ID,
     ]);
-    const sealed = expect.stringMatching(/^v1\./);
+    const sealed = expect.stringMatching(/^v2\./);
     expect(rows).toEqual([{ name: sealed, phone: sealed, field_details: sealed, staff_note: sealed, city: 'dammam', field: 'other' }]);
   });
 
@@ -106,7 +106,7 @@ describe('SQLite bookings, volunteers and feedback', () => {
     await store.feedback.update(created.id, { status: 'answered', reply, repliedBy: 'staff-1', repliedAt: new Date() });
 
     const rows = await expectSealed(store, file, 'SELECT text, reply, kind, category, status FROM feedback', [NATIONAL_ID, 'الموظف', 'نعتذر']);
-    const sealed = expect.stringMatching(/^v1\./);
+    const sealed = expect.stringMatching(/^v2\./);
     expect(rows).toEqual([{ text: sealed, reply: sealed, kind: 'complaint', category: 'staff', status: 'answered' }]);
   });
 

@@ -82,7 +82,7 @@ describe('SQLite store', () => {
       ].flat();
       expect(sealed).toHaveLength(4);
       for (const row of sealed) {
-        expect(row).toEqual({ value: expect.stringMatching(/^v1\./) });
+        expect(row).toEqual({ value: expect.stringMatching(/^v2\./) });
         expect(JSON.stringify(row)).not.toContain(NATIONAL_ID);
       }
     } finally {
@@ -115,7 +115,7 @@ describe('SQLite store', () => {
     const raw = new Database(file, { readonly: true });
     try {
       const row = raw.prepare('SELECT answers, documents, status_note FROM support_requests').get();
-      expect(row).toEqual({ answers: expect.stringMatching(/^v1\./), documents: expect.stringMatching(/^v1\./), status_note: expect.stringMatching(/^v1\./) });
+      expect(row).toEqual({ answers: expect.stringMatching(/^v2\./), documents: expect.stringMatching(/^v2\./), status_note: expect.stringMatching(/^v2\./) });
       for (const secret of [NATIONAL_ID, documentName, statusNote]) expect(JSON.stringify(row)).not.toContain(secret);
     } finally {
       raw.close();
@@ -151,7 +151,7 @@ describe('SQLite store', () => {
     const raw = new Database(file, { readonly: true });
     try {
       const row = raw.prepare('SELECT comment, follow_up_state, follow_up_note FROM survey_responses').get();
-      expect(row).toEqual({ comment: expect.stringMatching(/^v1\./), follow_up_state: 'done', follow_up_note: expect.stringMatching(/^v1\./) });
+      expect(row).toEqual({ comment: expect.stringMatching(/^v2\./), follow_up_state: 'done', follow_up_note: expect.stringMatching(/^v2\./) });
       for (const secret of [NATIONAL_ID, comment, note]) expect(JSON.stringify(row)).not.toContain(secret);
     } finally {
       raw.close();

@@ -8,6 +8,7 @@ import { bookingContract } from './contract/bookings.js';
 import { auditContract, handoffContract, surveyContract } from './contract/casework.js';
 import { conversationContract, messageContract } from './contract/conversations.js';
 import { deliveryContract } from './contract/delivery.js';
+import { erasureContract } from './contract/erasure.js';
 import { feedbackContract } from './contract/feedback.js';
 import { fileContract } from './contract/files.js';
 import { someConversation } from './contract/helpers.js';
@@ -79,5 +80,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     bookingContract(store);
     volunteerContract(store);
     feedbackContract(store);
+    erasureContract(store);
   });
 }

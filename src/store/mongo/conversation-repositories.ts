@@ -3,11 +3,11 @@ import crypto from 'node:crypto';
 import type { Cipher } from '../../security/cipher.js';
 import { StoreNotFoundError } from '../../errors/store-errors.js';
 import type { ContactRepository, ConversationRepository, MessageDelivery, MessageRecord, MessageRepository } from '../types.js';
-import { channelFromDoc, contactMapping, conversationMapping, messageFromDoc, messageToDoc } from './documents.js';
+import { channelFromDoc, contactMapping, conversationMapping, messageFromDoc, messageToDoc, openObject } from './documents.js';
 import type { ContactChannelDoc, ConversationDoc, MessageDoc, Models } from './models.js';
 import { definedFilter, findById, insertRecord, isDuplicateKeyError, limitOf, pageOf, patchById } from './operations.js';
 import { newContact, newConversation } from '../new-records.js';
-import { deliveryStatesBefore } from '../record-values.js';
+import { deliveryStatesBefore, erasedActivity } from '../record-values.js';
 
 export type MongoContext = { models: Models; cipher: Cipher };
 
@@ -64,7 +64,7 @@ export function createConversationRepository({ models, cipher }: MongoContext): 
     update: (id, patch) => patchById(Conversation, conversationMapping, cipher, id, patch, { updatedAt: new Date() }),
     async list(filter) {
       const { skip, limit } = pageOf(filter);
-      const docs = await Conversation.find(definedFilter({ status: filter.status, channel: filter.channel }))
+      const docs = await Conversation.find(definedFilter({ status: filter.status, channel: filter.channel, contactId: filter.contactId }))
         .sort({ createdAt: -1, _id: -1 })
         .skip(skip)
         .limit(limit)
@@ -160,6 +160,21 @@ export function createMessageRepository({ models, cipher }: MongoContext): Messa
       const moved = await moveDelivery(conversationId, seq, delivery);
       // Refused (or no such message): the message as it stands, or null.
       return moved ? messageFromDoc(moved, cipher) : findBySeq(conversationId, seq);
+    },
+    async eraseConversation(conversationId) {
+      // Each message's marker keeps its own ids; one bulk write of per-seq updates, no transaction needed
+      // (erasing twice gives the same result).
+      const docs = await Message.find({ conversationId }, { seq: 1, activity: 1 }).lean<Pick<MessageDoc, 'seq' | 'activity'>[]>().exec();
+      if (docs.length === 0) return 0;
+      await Message.bulkWrite(
+        docs.map((doc) => ({
+          updateOne: {
+            filter: { conversationId, seq: doc.seq },
+            update: { $set: { activity: cipher.sealJson(erasedActivity(openObject(cipher, doc.activity, 'activity'))) } },
+          },
+        })),
+      );
+      return docs.length;
     },
     async findByPlatformId(channel, platformId) {
       // Messages do not carry their channel; the few with this id are checked against their conversations.

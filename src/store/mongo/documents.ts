@@ -65,7 +65,7 @@ function openJsonOrNull(cipher: Cipher, value: string | null | undefined): unkno
   return value === null || value === undefined ? null : cipher.openJson(value);
 }
 
-function openObject(cipher: Cipher, value: string, what: string): Record<string, unknown> {
+export function openObject(cipher: Cipher, value: string, what: string): Record<string, unknown> {
   const opened = cipher.openJson(value);
   if (!isPlainObject(opened)) throw new Error(`stored ${what} is not an object`);
   return opened;

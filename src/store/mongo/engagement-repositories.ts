@@ -1,6 +1,6 @@
 /** Volunteers and feedback on MongoDB (bookings, with their place counters, are in booking-repository.ts). */
 import { newFeedback, newVolunteer } from '../new-records.js';
-import { withFreshReference } from '../record-values.js';
+import { ERASED_TEXT, withFreshReference } from '../record-values.js';
 import type { FeedbackKind, FeedbackRepository, FeedbackStatus, VolunteerRepository } from '../types.js';
 import type { MongoContext } from './conversation-repositories.js';
 import { feedbackMapping, volunteerMapping } from './engagement-documents.js';
@@ -15,7 +15,7 @@ export function createVolunteerRepository({ models, cipher }: MongoContext): Vol
     update: (id, patch) => patchById(Volunteer, volunteerMapping, cipher, id, patch, { updatedAt: new Date() }),
     async list(filter) {
       const { skip, limit } = pageOf(filter);
-      const docs = await Volunteer.find(definedFilter({ status: filter.status }))
+      const docs = await Volunteer.find(definedFilter({ status: filter.status, contactId: filter.contactId }))
         .sort({ createdAt: -1, _id: -1 })
         .skip(skip)
         .limit(limit)
@@ -24,12 +24,16 @@ export function createVolunteerRepository({ models, cipher }: MongoContext): Vol
       return docs.map((doc) => volunteerMapping.fromDoc(doc, cipher));
     },
     count: (filter) => Volunteer.countDocuments(definedFilter({ status: filter.status })).exec(),
+    async eraseByContact(contactId) {
+      const update = { $set: { name: cipher.seal(ERASED_TEXT), phone: cipher.seal(ERASED_TEXT), fieldDetails: null, staffNote: null, updatedAt: new Date() } };
+      return (await Volunteer.updateMany({ contactId }, update).exec()).matchedCount;
+    },
   };
 }
 
 /** The query `list` and `count` share, so a count always matches the list it stands for. */
-function feedbackQuery(filter: { kind?: FeedbackKind; status?: FeedbackStatus }): Record<string, unknown> {
-  return definedFilter({ kind: filter.kind, status: filter.status });
+function feedbackQuery(filter: { kind?: FeedbackKind; status?: FeedbackStatus; contactId?: string }): Record<string, unknown> {
+  return definedFilter({ kind: filter.kind, status: filter.status, contactId: filter.contactId });
 }
 
 export function createFeedbackRepository({ models, cipher }: MongoContext): FeedbackRepository {
@@ -58,5 +62,9 @@ export function createFeedbackRepository({ models, cipher }: MongoContext): Feed
       return docs.map((doc) => feedbackMapping.fromDoc(doc, cipher));
     },
     count: (filter) => Feedback.countDocuments(feedbackQuery(filter)).exec(),
+    async eraseByContact(contactId) {
+      const update = { $set: { text: cipher.seal(ERASED_TEXT), reply: null, updatedAt: new Date() } };
+      return (await Feedback.updateMany({ contactId }, update).exec()).matchedCount;
+    },
   };
 }

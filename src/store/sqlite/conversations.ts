@@ -99,6 +99,7 @@ export function createConversationRepository(ctx: SqliteContext): ConversationRe
       const where = whereClause([
         ['status = ?', filter.status],
         ['channel = ?', filter.channel],
+        ['contact_id = ?', filter.contactId],
       ]);
       const sql = `SELECT * FROM conversations ${where.sql} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
       return asRows(ctx.stmt(sql).all(...where.params, ...pageParams(filter))).map((row) => conversations.fromRow(row, ctx));

@@ -1,5 +1,5 @@
 import { newFeedback } from '../new-records.js';
-import { FEEDBACK_KINDS, FEEDBACK_STATUSES, withFreshReference } from '../record-values.js';
+import { ERASED_TEXT, FEEDBACK_KINDS, FEEDBACK_STATUSES, withFreshReference } from '../record-values.js';
 import type { FeedbackKind, FeedbackRecord, FeedbackRepository, FeedbackStatus } from '../types.js';
 import {
   asRow,
@@ -60,10 +60,11 @@ const feedback: TableMapping<FeedbackRecord> = {
   }),
 };
 
-function feedbackWhere(filter: { kind?: FeedbackKind; status?: FeedbackStatus }) {
+function feedbackWhere(filter: { kind?: FeedbackKind; status?: FeedbackStatus; contactId?: string }) {
   return whereClause([
     ['kind = ?', filter.kind],
     ['status = ?', filter.status],
+    ['contact_id = ?', filter.contactId],
   ]);
 }
 
@@ -88,6 +89,10 @@ export function createFeedbackRepository(ctx: SqliteContext): FeedbackRepository
       const sql = `SELECT * FROM feedback ${where.sql}
                    ORDER BY (kind = 'complaint' AND status = 'open') DESC, created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
       return asRows(ctx.stmt(sql).all(...where.params, ...pageParams(filter))).map((row) => feedback.fromRow(row, ctx));
+    },
+    async eraseByContact(contactId) {
+      const sql = 'UPDATE feedback SET text = ?, reply = NULL, updated_at = ? WHERE contact_id = ?';
+      return ctx.stmt(sql).run(ctx.cipher.seal(ERASED_TEXT), dbDate(new Date()), contactId).changes;
     },
     async count(filter) {
       const where = feedbackWhere(filter);

@@ -1,5 +1,5 @@
 import { StoreNotFoundError } from '../../errors/store-errors.js';
-import { AUTHOR_KINDS, canMoveDelivery, DELIVERY_STATES, isOneOf, mergeDelivery, MESSAGE_DIRECTIONS } from '../record-values.js';
+import { AUTHOR_KINDS, canMoveDelivery, DELIVERY_STATES, erasedActivity, isOneOf, mergeDelivery, MESSAGE_DIRECTIONS } from '../record-values.js';
 import type { MessageAuthor, MessageDelivery, MessageRecord, MessageRepository } from '../types.js';
 import {
   asRow,
@@ -133,7 +133,21 @@ export function createMessageRepository(ctx: SqliteContext): MessageRepository {
     return findBySeq(conversationId, seq);
   });
 
+  /** One transaction: a transcript is never left half erased. */
+  const eraseConversation = ctx.db.transaction((conversationId: string): number => {
+    const rows = asRows(ctx.stmt('SELECT seq, activity FROM messages WHERE conversation_id = ? ORDER BY seq').all(conversationId));
+    const update = ctx.stmt('UPDATE messages SET activity = ? WHERE conversation_id = ? AND seq = ?');
+    for (const row of rows) {
+      const activity = expectObject(ctx.cipher.openJson(text(row, 'activity')), 'activity');
+      update.run(ctx.cipher.sealJson(erasedActivity(activity)), conversationId, int(row, 'seq'));
+    }
+    return rows.length;
+  });
+
   return {
+    async eraseConversation(conversationId) {
+      return eraseConversation.immediate(conversationId);
+    },
     async append(conversationId, input) {
       return append.immediate(conversationId, input);
     },

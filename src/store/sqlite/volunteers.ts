@@ -1,5 +1,5 @@
 import { newVolunteer } from '../new-records.js';
-import { VOLUNTEER_FIELDS, VOLUNTEER_STATUSES } from '../record-values.js';
+import { ERASED_TEXT, VOLUNTEER_FIELDS, VOLUNTEER_STATUSES } from '../record-values.js';
 import type { VolunteerRecord, VolunteerRepository } from '../types.js';
 import {
   asRow,
@@ -70,9 +70,17 @@ export function createVolunteerRepository(ctx: SqliteContext): VolunteerReposito
       return updateRecord(ctx, volunteers, id, patch, (merged) => ({ ...merged, updatedAt: new Date() }));
     },
     async list(filter) {
-      const where = whereClause([['status = ?', filter.status]]);
+      const where = whereClause([
+        ['status = ?', filter.status],
+        ['contact_id = ?', filter.contactId],
+      ]);
       const sql = `SELECT * FROM volunteers ${where.sql} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
       return asRows(ctx.stmt(sql).all(...where.params, ...pageParams(filter))).map((row) => volunteers.fromRow(row, ctx));
+    },
+    async eraseByContact(contactId) {
+      // Sealed like any name, so an erased row looks like every other one on disk.
+      const sql = `UPDATE volunteers SET name = ?, phone = ?, field_details = NULL, staff_note = NULL, updated_at = ? WHERE contact_id = ?`;
+      return ctx.stmt(sql).run(ctx.cipher.seal(ERASED_TEXT), ctx.cipher.seal(ERASED_TEXT), dbDate(new Date()), contactId).changes;
     },
     async count(filter) {
       const where = whereClause([['status = ?', filter.status]]);

@@ -41,6 +41,7 @@
       offline: 'لا يوجد اتصال بالإنترنت. سنعيد المحاولة تلقائيًا.',
       sendFailed: 'تعذّر إرسال الرسالة، ولم تُفقد؛ ما زالت في خانة الكتابة.',
       uploadFailed: 'تعذّر رفع الملف.',
+      tooFast: 'وصلنا الكثير في وقت قصير. انتظر لحظات ثم حاول مرة أخرى، ولم يضع شيء مما كتبت.',
       sessionExpired: 'انتهت الجلسة السابقة، فبدأنا محادثة جديدة.',
       tooLarge: 'حجم الملف أكبر من ١٠ ميغابايت. اختر ملفًا أصغر.',
       badType: 'يُقبل ملف PDF أو صورة فقط (JPG أو PNG أو HEIC أو WebP).',
@@ -71,6 +72,7 @@
       offline: 'You are offline. We will retry automatically.',
       sendFailed: 'Your message could not be sent. It is kept in the message box.',
       uploadFailed: 'The file could not be uploaded.',
+      tooFast: 'That was a lot in a short time. Please wait a moment and try again; nothing you wrote is lost.',
       sessionExpired: 'Your previous session expired, so a new conversation was started.',
       tooLarge: 'The file is larger than 10 MB. Please choose a smaller file.',
       badType: 'Only a PDF or a photo (JPG, PNG, HEIC, WebP) can be attached.',
@@ -129,8 +131,10 @@
 
   // ---------------------------------------------------------------- http
   class HttpError extends Error {
-    constructor(status) { super('HTTP ' + status); this.status = status; }
+    constructor(status, retryAfter) { super('HTTP ' + status); this.status = status; this.retryAfter = retryAfter || 0; }
   }
+  /** 429: the server asks us to slow down (Retry-After, in seconds). */
+  const isTooFast = (e) => !!e && e.status === 429;
   const isGone = (e) => !!e && (e.status === 401 || e.status === 403 || e.status === 404);
   const enc = encodeURIComponent;
 
@@ -142,7 +146,7 @@
     const timer = ctrl ? setTimeout(() => ctrl.abort(), timeout) : 0;
     try {
       const res = await fetch(path, { method, headers, body, cache: 'no-store', credentials: 'same-origin', signal: ctrl ? ctrl.signal : undefined });
-      if (!res.ok) throw new HttpError(res.status);
+      if (!res.ok) throw new HttpError(res.status, Number(res.headers.get('Retry-After')) || 0);
       const text = await res.text();
       return text ? JSON.parse(text) : {};
     } finally {
@@ -176,7 +180,7 @@
   function start() {
     ensureConversation().then(
       () => { clearNotice('conn'); schedulePoll(0); },
-      () => setNotice('conn', 'connError', start),
+      (e) => setNotice('conn', isTooFast(e) ? 'tooFast' : 'connError', start),
     );
   }
 
@@ -208,6 +212,7 @@
   let polling = false;
   let pollAgain = false;
   let failures = 0;
+  let pollPause = 0; // ms the server asked us to wait (429)
 
   function schedulePoll(delay) {
     clearTimeout(pollTimer);
@@ -239,12 +244,18 @@
         return;
       }
       failures++;
+      if (isTooFast(e)) {
+        pollPause = Math.max(POLL_VISIBLE, e.retryAfter * 1000);
+        setNotice('conn', 'tooFast');
+        return;
+      }
       if (!navigator.onLine) setNotice('conn', 'offline');
       else if (failures >= 2) setNotice('conn', 'connError', () => { failures = 0; schedulePoll(0); });
     } finally {
       polling = false;
       if (conv) {
-        if (pollAgain) { pollAgain = false; schedulePoll(0); } else schedulePoll();
+        if (pollAgain && !pollPause) { pollAgain = false; schedulePoll(0); } else schedulePoll(pollPause || undefined);
+        pollPause = 0;
       }
     }
   }
@@ -565,7 +576,7 @@
       setNotice('error', status === 413 ? 'tooLarge' : 'badType'); // retrying would not help
       return;
     }
-    setNotice('error', texts.length ? 'sendFailed' : 'uploadFailed', () => {
+    setNotice('error', isTooFast(err) ? 'tooFast' : texts.length ? 'sendFailed' : 'uploadFailed', () => {
       for (const f of files) enqueue({ file: f });
       if (texts.length) submit();
     });

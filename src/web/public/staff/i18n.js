@@ -432,7 +432,10 @@
       asked_for_person: 'طلب التحدث مع موظف',
       unanswered_questions: 'أسئلة لم يجد المساعد جوابها',
       stuck: 'تعثّر في الاستمارة',
+      distress: 'ضيق شديد أو خطر على النفس',
     },
+    // A conversation raised for severe distress (the API's `urgent`): first in the waiting list, marked in red.
+    urgent: { label: 'عاجل', title: 'رسالة تدل على ضيق شديد أو خطر على النفس: تواصلوا مع المستفيد أولًا' },
     authors: { beneficiary: 'المستفيد', bot: 'المساعد', staff: 'موظف', system: 'النظام' },
     // How far an outgoing message got (the mark after its time); `failedWith` adds the error code.
     delivery: {
@@ -950,7 +953,9 @@
       asked_for_person: 'Asked for a person',
       unanswered_questions: 'Questions the bot could not answer',
       stuck: 'Stuck in the form',
+      distress: 'Severe distress or risk of self-harm',
     },
+    urgent: { label: 'Urgent', title: 'A message that shows severe distress or a risk of self-harm: contact the beneficiary first' },
     authors: { beneficiary: 'Beneficiary', bot: 'Bot', staff: 'Staff', system: 'System' },
     delivery: {
       pending: 'Waiting to send',

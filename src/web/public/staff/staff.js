@@ -577,19 +577,29 @@
       'button',
       {
         type: 'button',
-        class: 'handoff-item' + (h.status === 'waiting' && seconds >= LONG_WAIT_S ? ' long-wait' : ''),
+        class: 'handoff-item' + (h.status === 'waiting' && seconds >= LONG_WAIT_S ? ' long-wait' : '') + (h.urgent ? ' urgent' : ''),
         dataset: { id: h.id, status: h.status },
         'aria-current': h.id === state.conv.id ? 'true' : null,
       },
       el('span', { class: 'item-top' },
         el('span', { class: 'item-name', dir: 'auto', text: name }),
-        el('span', { class: 'chip channel', text: label('channels', h.channel) || '—' })),
+        urgentWith(h, el('span', { class: 'chip channel', text: label('channels', h.channel) || '—' }))),
       el('span', { class: 'reason', text: label('reasons', h.reason) }),
       el('span', { class: 'item-bottom' },
         el('span', { class: 'wait', title: h.status === 'waiting' ? t('waitingSince') : null, text: when }),
         el('span', { class: 'assignee' + (h.assignee ? '' : ' none'), text: assignee })),
     );
     return button;
+  }
+
+  /** «عاجل / Urgent»: a handoff raised for severe distress (src/safety/). */
+  function urgentBadge() {
+    return el('span', { class: 'badge urgent', title: label('urgent', 'title'), text: label('urgent', 'label') });
+  }
+
+  /** The item's channel chip, beside the urgent label when there is one. */
+  function urgentWith(h, chip) {
+    return h.urgent ? el('span', { class: 'badges' }, urgentBadge(), chip) : chip;
   }
 
   function setFilter(filter) {
@@ -676,7 +686,7 @@
     if (!h) return;
     const p = permissions(h);
     $('conversation').dataset.status = h.status;
-    $('conversation-title').textContent = contactNameOf(h) || t('beneficiary');
+    $('conversation-title').replaceChildren(contactNameOf(h) || t('beneficiary'), h.urgent ? urgentBadge() : '');
     const meta = [label('channels', h.channel), label('handoffStatus', h.status), label('reasons', h.reason), `${t('openedAt')}: ${fmtDateTime(h.createdAt)}`].filter(Boolean);
     $('conversation-meta').textContent = meta.join(' · ');
 

@@ -1,0 +1,114 @@
+/**
+ * The beneficiary's right to destruction (PDPL): everything the bot keeps about one contact is erased
+ * in place — records keep their ids, statuses and dates for the association's statistics, never what
+ * identifies the person. A request the association has decided (accepted, rejected, completed) is kept
+ * for its records, anonymized: no link to the person, no answers beyond the city, no documents.
+ */
+import type { Store, SupportRequestRecord, SupportRequestStatus } from '../store/types.js';
+
+/** Decisions the association must keep a record of; such a request is anonymized, not erased. */
+export const DECIDED_STATUSES: readonly SupportRequestStatus[] = ['accepted', 'rejected', 'completed'];
+
+/** What an erased or anonymized request's `contactId` holds: it belongs to nobody any more. */
+export const ERASED_CONTACT_ID = 'erased';
+
+/** Counts only: this is what the audit log and the log line get, so it must never carry the data erased. */
+export type ErasureReport = {
+  requestsErased: number;
+  requestsAnonymized: number;
+  files: number;
+  conversations: number;
+  messages: number;
+  bookings: number;
+  volunteers: number;
+  feedback: number;
+  surveys: number;
+};
+
+export const isDecided = (request: Pick<SupportRequestRecord, 'status'>): boolean => DECIDED_STATUSES.includes(request.status);
+
+/** The references of the requests that would be kept, anonymized (told before the beneficiary confirms). */
+export async function decidedReferences(store: Store, contactId: string): Promise<string[]> {
+  const requests = await store.supportRequests.list({ contactId });
+  return requests.filter(isDecided).map((r) => r.reference);
+}
+
+/**
+ * Erases one contact's personal data and files everywhere; the conversation the request came from is
+ * among those erased (the caller resets its engine state). Returns what was done, by count, and the
+ * references of the decided requests kept anonymized (to tell the beneficiary).
+ */
+export async function eraseContactData(store: Store, contactId: string): Promise<{ report: ErasureReport; kept: string[] }> {
+  const requests = await store.supportRequests.list({ contactId });
+  const conversations = await store.conversations.list({ contactId });
+  const conversationIds = new Set([...conversations.map((c) => c.id), ...requests.flatMap((r) => (r.conversationId ? [r.conversationId] : []))]);
+
+  const fileIds = new Set(requests.flatMap((r) => r.documents.map((d) => d.fileId)));
+  let messages = 0;
+  for (const conversationId of conversationIds) {
+    // Files sent outside a form are only named by the transcript, so they are gathered before it is erased.
+    for (const message of await store.messages.list(conversationId)) for (const id of attachedFileIds(message.activity)) fileIds.add(id);
+    messages += await store.messages.eraseConversation(conversationId);
+    if (await store.conversations.get(conversationId)) await store.conversations.update(conversationId, { state: null });
+  }
+  let files = 0;
+  for (const id of fileIds) if (await store.files.delete(id)) files += 1;
+
+  const kept: string[] = [];
+  for (const request of requests) {
+    await store.supportRequests.update(request.id, erasedRequest(request));
+    if (isDecided(request)) kept.push(request.reference);
+  }
+
+  const bookings = await store.bookings.list({ contactId });
+  for (const booking of bookings) await store.bookings.update(booking.id, { phone: null, staffNote: null });
+  const surveys = await store.surveys.list({ contactId });
+  for (const survey of surveys) {
+    await store.surveys.update(survey.id, { contactId: null, comment: null, ...(survey.followUp ? { followUp: { ...survey.followUp, note: null } } : {}) });
+  }
+  const volunteers = await store.volunteers.eraseByContact(contactId);
+  const feedback = await store.feedback.eraseByContact(contactId);
+  await store.contacts.update(contactId, { displayName: null, consent: null });
+
+  const report: ErasureReport = {
+    requestsErased: requests.length - kept.length,
+    requestsAnonymized: kept.length,
+    files,
+    conversations: conversationIds.size,
+    messages,
+    bookings: bookings.length,
+    volunteers,
+    feedback,
+    surveys: surveys.length,
+  };
+  return { report, kept };
+}
+
+/**
+ * A decided request keeps its status, dates, declaration (version, time, channel) and the city only;
+ * an open one is withdrawn — the beneficiary asked for their data to go, so nobody can study it — and
+ * keeps nothing of its answers.
+ */
+function erasedRequest(request: SupportRequestRecord): Partial<SupportRequestRecord> {
+  const city = request.answers['city'];
+  return {
+    contactId: ERASED_CONTACT_ID,
+    conversationId: null,
+    answers: isDecided(request) && typeof city === 'string' ? { city } : {},
+    applicantKeys: [],
+    documents: [],
+    statusNote: null,
+    ...(isDecided(request) ? {} : { status: 'withdrawn' as const }),
+  };
+}
+
+/** Stored files a transcript activity points at (`attachments[].content.fileId`, set by the adapters on receipt). */
+function attachedFileIds(activity: Record<string, unknown>): string[] {
+  const attachments = activity['attachments'];
+  if (!Array.isArray(attachments)) return [];
+  return attachments.flatMap((a: unknown) => {
+    const content = typeof a === 'object' && a !== null ? (a as { content?: unknown }).content : undefined;
+    const fileId = typeof content === 'object' && content !== null ? (content as { fileId?: unknown }).fileId : undefined;
+    return typeof fileId === 'string' ? [fileId] : [];
+  });
+}
