@@ -30,6 +30,7 @@ import { StaffEvents } from './staff/staff-events.js';
 import { StaffSessions } from './staff/staff-sessions.js';
 import type { ChannelAdapter } from './channels/channel-adapter.js';
 import { Vocabulary } from './bot/vocabulary.js';
+import { DistressDetector } from './safety/distress.js';
 import type { Config } from './config/config.js';
 import { loadFlows } from './flows/load-flows.js';
 import type { FlowSet } from './flows/schema.js';
@@ -198,6 +199,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (role === 'all' || role === 'web') await staffEvents.listen(await connect(openRedis(endpoint.url), closers, 'staff events subscriber'));
 
     const vocabulary = new Vocabulary(i18n);
+    const distressDetector = DistressDetector.fromVocabulary(vocabulary);
     const bot = new ConversationBot({
       flows,
       i18n,
@@ -229,7 +231,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       logger,
       onSaved: (before, after) => followUps.conversationSaved(before, after),
       // The terminal chat is local (a person at the keyboard or a script on stdin), not input from outside.
-      ...(role === 'cli' ? {} : { messageLimit: { limiter, rule: { limit: rateLimits.messagesPerConversation, windowMs: rateLimits.windowMs } } }),
+      // A message showing severe distress is always read, even in the middle of a flood.
+      ...(role === 'cli'
+        ? {}
+        : {
+            messageLimit: {
+              limiter,
+              rule: { limit: rateLimits.messagesPerConversation, windowMs: rateLimits.windowMs },
+              exempt: (activity) => typeof activity.text === 'string' && distressDetector.detect(activity.text),
+            },
+          }),
     });
     const webchat = new DirectLineAdapter();
     runner.register(webchat);

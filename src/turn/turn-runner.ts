@@ -28,7 +28,12 @@ export type TurnRunnerDependencies = {
    * window (`limits.slow_down`) that it got too many at once, and those messages stay in the
    * transcript without running. Absent: no limit.
    */
-  messageLimit?: { limiter: RateLimiter; rule: RateLimitRule };
+  messageLimit?: {
+    limiter: RateLimiter;
+    rule: RateLimitRule;
+    /** Messages that are always read, however many came before (severe distress); not counted. */
+    exempt?: (activity: Partial<Activity>) => boolean;
+  };
 };
 
 /**
@@ -85,7 +90,7 @@ export class TurnRunner {
   ): Promise<{ message: MessageRecord; duplicate: boolean }> {
     // Counted before the append, so the verdict is stored with the message: whoever drains it (this
     // process or another, now or after a restart) skips it the same way and in transcript order.
-    const flooded = await this.floodVerdict(conversation.id);
+    const flooded = this.deps.messageLimit?.exempt?.(activity) ? null : await this.floodVerdict(conversation.id);
     const incoming: Partial<Activity> = {
       ...activity,
       id: activity.id ?? crypto.randomUUID(),

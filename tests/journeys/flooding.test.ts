@@ -53,4 +53,17 @@ describe('a flood of messages from one conversation', () => {
     );
     expect(botTexts(await dl.read()).filter((text) => text === notice)).toHaveLength(1);
   });
+
+  it('still reads a message showing severe distress in the middle of a flood, and raises the urgent handoff', async () => {
+    const dl = await DirectLineClient.start(t().url, 'flooding-visitor-distress');
+    await dl.say('مرحبا');
+    await flood(
+      dl,
+      Array.from({ length: 21 }, (_, i) => `رسالة ${i + 1}`),
+      'ar-SA',
+    );
+    const replies = await dl.say('والله تعبت من الحياة');
+    expect(botTexts(replies).join('\n')).toContain('نحن معك');
+    expect((await t().app.store.handoffs.findOpenByConversation(dl.conversationId))?.reason).toBe('distress');
+  });
 });
