@@ -236,3 +236,21 @@ export function erasedActivity(activity: Record<string, unknown>): Record<string
   erased['from'] = { ...(typeof sender['id'] === 'string' ? { id: sender['id'] } : {}), ...(typeof sender['role'] === 'string' ? { role: sender['role'] } : {}) };
   return erased;
 }
+
+/**
+ * What an erased or anonymized request's `contactId` holds: it belongs to nobody any more. The same
+ * value as `ERASED_CONTACT_ID` of src/privacy/erase.ts, which writes it on a beneficiary's request;
+ * the store's retention purge writes and recognizes it too.
+ */
+export const ERASED_REQUEST_CONTACT = 'erased';
+
+/** Stored files a transcript activity points at (`attachments[].content.fileId`, set by the adapters on receipt). */
+export function attachedFileIds(activity: Record<string, unknown>): string[] {
+  const attachments = activity['attachments'];
+  if (!Array.isArray(attachments)) return [];
+  return attachments.flatMap((a: unknown) => {
+    const content = isPlainObject(a) ? a['content'] : undefined;
+    const fileId = isPlainObject(content) ? content['fileId'] : undefined;
+    return typeof fileId === 'string' ? [fileId] : [];
+  });
+}

@@ -582,6 +582,37 @@ export interface FeedbackRepository {
   eraseByContact(contactId: string): Promise<number>;
 }
 
+/**
+ * How many days each kind of record is kept before `Store.purgeExpired` erases it; 0 keeps it
+ * forever. The ages are counted from the record's last change (`updatedAt`), which for a decided
+ * request is its decision; a message's from when it was written.
+ */
+export type RetentionLimits = {
+  /** An unfinished application: a conversation's form state not touched for this long, and `draft` requests. */
+  draftDays: number;
+  /** Message contents (the transcript keeps each message's seq, ids and delivery, as erasure does). */
+  transcriptDays: number;
+  /** Rejected or withdrawn requests, anonymized as a decided request is on erasure (status, dates, city). */
+  rejectedDays: number;
+  /** The uploaded files of decided requests (accepted, rejected, completed, withdrawn). */
+  documentDays: number;
+};
+
+/**
+ * What one purge did, by count only (it goes to the log and the audit trail). A second purge at the
+ * same time finds nothing more to do and reports zeros.
+ */
+export type PurgeReport = {
+  /** Conversations whose form state was cleared, plus `draft` requests erased. */
+  drafts: number;
+  /** Messages whose contents were erased. */
+  transcripts: number;
+  /** Rejected or withdrawn requests anonymized. */
+  rejected: number;
+  /** Stored files deleted: documents of decided requests, of anonymized ones, and files only an erased message named. */
+  documents: number;
+};
+
 /** Everything the bot keeps. Built by `createStore`; closed by the composition root. */
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
@@ -597,6 +628,14 @@ export interface Store {
   readonly bookings: BookingRepository;
   readonly volunteers: VolunteerRepository;
   readonly feedback: FeedbackRepository;
+  /**
+   * Data retention: erases in place whatever is older than `limits` at `now` — clears stale form
+   * state, erases old message contents (`erasedActivity`, like the right to destruction), anonymizes
+   * old rejected and withdrawn requests, deletes the files of long-decided requests. Audit events
+   * are never touched, and timestamps are left as they were (a purge is not activity). Running it
+   * again at the same `now` changes nothing. Called by the scheduled `retention` job.
+   */
+  purgeExpired(limits: RetentionLimits, now: Date): Promise<PurgeReport>;
   /** Resolves when the store answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -13,6 +13,7 @@ import { feedbackContract } from './contract/feedback.js';
 import { fileContract } from './contract/files.js';
 import { someConversation } from './contract/helpers.js';
 import { contactContract, staffContract } from './contract/people.js';
+import { retentionContract } from './contract/retention.js';
 import { supportRequestContract } from './contract/support-requests.js';
 import { contactPreferencesContract, surveyFollowUpContract } from './contract/surveys-preferences.js';
 import { volunteerContract } from './contract/volunteers.js';
@@ -81,5 +82,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     volunteerContract(store);
     feedbackContract(store);
     erasureContract(store);
+    retentionContract(store);
   });
 }

@@ -166,11 +166,12 @@ export function createMessageRepository({ models, cipher }: MongoContext): Messa
       // (erasing twice gives the same result).
       const docs = await Message.find({ conversationId }, { seq: 1, activity: 1 }).lean<Pick<MessageDoc, 'seq' | 'activity'>[]>().exec();
       if (docs.length === 0) return 0;
+      const now = new Date();
       await Message.bulkWrite(
         docs.map((doc) => ({
           updateOne: {
             filter: { conversationId, seq: doc.seq },
-            update: { $set: { activity: cipher.sealJson(erasedActivity(openObject(cipher, doc.activity, 'activity'))) } },
+            update: { $set: { activity: cipher.sealJson(erasedActivity(openObject(cipher, doc.activity, 'activity'))), erasedAt: now } },
           },
         })),
       );

@@ -84,6 +84,8 @@ export type MessageDoc = {
   /** Missing on documents written before delivery was recorded; read as null. */
   delivery?: MessageDelivery | null;
   createdAt: Date;
+  /** When the contents were erased (erasure or retention); missing or null while they are not. */
+  erasedAt?: Date | null;
 };
 /**
  * Documents written before `channel`, `applicantKeys`, `documents`, `documentsCompletedAt` and
@@ -203,9 +205,12 @@ const messageSchema = new Schema<MessageDoc>(
     dedupeKey: nullableString,
     delivery: { type: deliverySchema, default: null },
     createdAt: requiredDate,
+    erasedAt: nullableDate,
   },
   { ...schemaOptions, collection: 'messages' },
 );
+// The retention purge's query: messages not erased yet (null or missing), written before a cutoff.
+messageSchema.index({ erasedAt: 1, createdAt: 1 });
 messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
 // Partial, not sparse: messages without a dedupe key hold null, and nulls must not collide.
 messageSchema.index(

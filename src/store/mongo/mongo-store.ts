@@ -17,6 +17,8 @@ import { createContactRepository, createConversationRepository, createMessageRep
 import { createFeedbackRepository, createVolunteerRepository } from './engagement-repositories.js';
 import { createGridFsFileRepository } from './gridfs-files.js';
 import { createModels } from './models.js';
+import { createMongoRetention } from './retention.js';
+import { purgeExpired } from '../retention.js';
 
 export type MongoStoreOptions = { uri: string; cipher: Cipher };
 
@@ -36,6 +38,8 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     throw error;
   }
   const ctx = { models, cipher: options.cipher };
+  const files = createGridFsFileRepository(db, options.cipher);
+  const retention = createMongoRetention(ctx);
   return {
     kind: 'mongo',
     contacts: createContactRepository(ctx),
@@ -46,10 +50,11 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     surveys: createSurveyRepository(ctx),
     staff: createStaffRepository(ctx),
     audit: createAuditRepository(ctx),
-    files: createGridFsFileRepository(db, options.cipher),
+    files,
     bookings: createBookingRepository(ctx),
     volunteers: createVolunteerRepository(ctx),
     feedback: createFeedbackRepository(ctx),
+    purgeExpired: (limits, now) => purgeExpired(retention, files, limits, now),
     async ping() {
       const current = connection.db;
       if (!current) throw new Error('MongoDB connection is not open');

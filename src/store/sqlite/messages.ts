@@ -136,10 +136,11 @@ export function createMessageRepository(ctx: SqliteContext): MessageRepository {
   /** One transaction: a transcript is never left half erased. */
   const eraseConversation = ctx.db.transaction((conversationId: string): number => {
     const rows = asRows(ctx.stmt('SELECT seq, activity FROM messages WHERE conversation_id = ? ORDER BY seq').all(conversationId));
-    const update = ctx.stmt('UPDATE messages SET activity = ? WHERE conversation_id = ? AND seq = ?');
+    const update = ctx.stmt('UPDATE messages SET activity = ?, erased_at = coalesce(erased_at, ?) WHERE conversation_id = ? AND seq = ?');
+    const now = dbDate(new Date());
     for (const row of rows) {
       const activity = expectObject(ctx.cipher.openJson(text(row, 'activity')), 'activity');
-      update.run(ctx.cipher.sealJson(erasedActivity(activity)), conversationId, int(row, 'seq'));
+      update.run(ctx.cipher.sealJson(erasedActivity(activity)), now, conversationId, int(row, 'seq'));
     }
     return rows.length;
   });

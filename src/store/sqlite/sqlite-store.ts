@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Cipher } from '../../security/cipher.js';
+import { purgeExpired } from '../retention.js';
 import type { Store } from '../types.js';
 import { createAuditRepository } from './audit.js';
 import { createBookingRepository } from './bookings.js';
@@ -17,6 +18,7 @@ import { createDiskFileRepository } from './disk-files.js';
 import { createFeedbackRepository } from './feedback.js';
 import { createHandoffRepository } from './handoffs.js';
 import { createMessageRepository } from './messages.js';
+import { createSqliteRetention } from './retention.js';
 import { createContext } from './rows.js';
 import { migrate, openDatabase } from './schema.js';
 import { createStaffRepository } from './staff.js';
@@ -46,6 +48,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const filesDir = inMemory
     ? path.join(os.tmpdir(), `injab-files-${crypto.randomBytes(8).toString('hex')}`)
     : path.join(path.dirname(path.resolve(options.file)), 'files');
+  const files = createDiskFileRepository(filesDir, options.cipher);
+  const retention = createSqliteRetention(ctx);
   return {
     kind: 'sqlite',
     contacts: createContactRepository(ctx),
@@ -56,10 +60,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     surveys: createSurveyRepository(ctx),
     staff: createStaffRepository(ctx),
     audit: createAuditRepository(ctx),
-    files: createDiskFileRepository(filesDir, options.cipher),
+    files,
     bookings: createBookingRepository(ctx),
     volunteers: createVolunteerRepository(ctx),
     feedback: createFeedbackRepository(ctx),
+    purgeExpired: (limits, now) => purgeExpired(retention, files, limits, now),
     async ping() {
       db.prepare('SELECT 1').get();
     },

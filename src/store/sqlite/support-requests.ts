@@ -25,7 +25,7 @@ import {
 } from './rows.js';
 import { getRecord, insertRecord, updateRecord, type TableMapping } from './table.js';
 
-const supportRequests: TableMapping<SupportRequestRecord> = {
+export const supportRequests: TableMapping<SupportRequestRecord> = {
   table: 'support_requests',
   what: 'support request',
   mutableColumns: [
@@ -101,6 +101,19 @@ function replaceApplicantKeys(ctx: SqliteContext, record: SupportRequestRecord):
   ctx
     .stmt('INSERT OR IGNORE INTO support_request_keys (request_id, key) SELECT ?, value FROM json_each(?)')
     .run(record.id, JSON.stringify(record.applicantKeys));
+}
+
+/**
+ * Patches a request without moving `updatedAt` (the retention purge: erasing is not a change the
+ * association made, and the decision date stays what retention counts from). Keeps the key index in step.
+ */
+export function rewriteSupportRequest(ctx: SqliteContext, id: string, patch: Partial<SupportRequestRecord>): void {
+  ctx.db
+    .transaction(() => {
+      const updated = updateRecord(ctx, supportRequests, id, patch);
+      if (patch.applicantKeys !== undefined) replaceApplicantKeys(ctx, updated);
+    })
+    .immediate();
 }
 
 export function createSupportRequestRepository(ctx: SqliteContext): SupportRequestRepository {
