@@ -64,6 +64,24 @@ export class RateLimiter {
       return { allowed: true, count: 0, retryAfterMs: 0 };
     }
   }
+
+  /**
+   * Where `subject` stands under `name` without counting a hit: `allowed` says whether one more hit
+   * would still be within `rule.limit`. For limits that count only failures (staff sign-in), checked
+   * before the attempt and hit after a failed one. Like `hit`, it lets the request through when Redis
+   * does not answer.
+   */
+  async peek(name: string, subject: string, rule: RateLimitRule): Promise<RateLimitResult> {
+    try {
+      const key = `${this.options.prefix}${name}:${subject}`;
+      const [count, ttl] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+      const n = Number(count ?? 0);
+      return { allowed: n < rule.limit, count: n, retryAfterMs: Math.max(0, ttl) };
+    } catch (error) {
+      this.options.onError?.(error);
+      return { allowed: true, count: 0, retryAfterMs: 0 };
+    }
+  }
 }
 
 /** Whole seconds for a `Retry-After` header: never 0, which clients read as "now". */

@@ -8,6 +8,7 @@ import { requestSummary } from './request-routes.js';
 import type { StaffApiDependencies } from './staff-api.js';
 import { badRequest, forbidden, notFound, StaffApiError } from './staff-api-error.js';
 import { parseBody, requireStaff } from './staff-auth.js';
+import { mayReadMedical, medicalMessageSeqs } from './medical-access.js';
 
 const HANDOFF_STATUSES = ['waiting', 'active', 'resolved'] as const;
 
@@ -65,14 +66,26 @@ export async function handoffRoutes(app: FastifyInstance, deps: StaffApiDependen
       offset: query.offset,
     });
     const view = viewer(deps);
+    // The list names beneficiaries (the contact's display name): a read of their records, audited with the ids.
+    await deps.store.audit.record({
+      actor: `staff:${staff.id}`,
+      action: 'handoff.list_viewed',
+      subjectType: 'handoff',
+      subjectId: 'list',
+      details: { ...(query.status ? { status: query.status } : {}), ...(query.mine ? { mine: query.mine } : {}), handoffIds: handoffs.map((h) => h.id) },
+    });
     return { items: urgentFirst(await Promise.all(handoffs.map(view))), limit: query.limit, offset: query.offset };
   });
 
   app.get<{ Params: { id: string } }>('/staff/api/handoffs/:id', guard, async (request) => {
     const handoff = await load(deps, request.params.id);
+    const staff = request.staff as StaffUserRecord;
     const [messages, requests] = await Promise.all([store.messages.list(handoff.conversationId), requestsOf(deps, handoff)]);
-    await audit(deps, request, 'handoff.viewed', handoff, {});
-    return { ...(await viewer(deps)(handoff)), messages: messages.map(transcriptEntry), requests };
+    // Medical answers typed in the chat are for the assignee (and admins), as in the request itself.
+    const allowed = handoff.assigneeId === staff.id || (await mayReadMedical(deps, staff, handoff));
+    const withheld = allowed ? new Set<number>() : medicalMessageSeqs(messages);
+    await audit(deps, request, 'handoff.viewed', handoff, withheld.size > 0 ? { withheldMessages: withheld.size } : {});
+    return { ...(await viewer(deps)(handoff)), messages: messages.map((m) => (withheld.has(m.seq) ? withheldEntry(m) : transcriptEntry(m))), requests };
   });
 
   // Any colleague may leave a note, in any state of the conversation: it is for the team only.
@@ -290,6 +303,11 @@ function transcriptEntry(m: MessageRecord) {
     delivery: deliveryOf(m),
     createdAt: m.createdAt,
   };
+}
+
+/** A transcript line whose words are medical and kept back from this reader: who and when, no text or files. */
+function withheldEntry(m: MessageRecord) {
+  return { ...transcriptEntry(m), text: null, attachments: [], withheld: true };
 }
 
 /** The state, its time and the error code; the platform's id for the message is no business of the console. */

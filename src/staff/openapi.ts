@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SUPPORT_REQUEST_STATUSES } from '../store/record-values.js';
-import { newStaffBody, staffPatchBody } from './admin-routes.js';
+import { newStaffBody, passwordResetBody, staffPatchBody } from './admin-routes.js';
+import { passwordChangeBody } from './staff-auth.js';
 import { noteBody } from './handoff-routes.js';
 import { followUpDoneBody, MAX_REPORT_MONTHS } from './report-routes.js';
 import { bookingMoveBody, bookingNoteBody } from './booking-routes.js';
@@ -16,25 +17,54 @@ const page = { limit: 'integer 1–200 (default 50)', offset: 'integer ≥ 0' };
 
 /** Every route of the staff API, as the console and API clients use it. */
 const OPERATIONS: Operation[] = [
-  { method: 'post', path: '/staff/api/session', summary: 'Sign in; sets the session cookie', body: z.object({ email: z.string(), password: z.string() }) },
+  {
+    method: 'post',
+    path: '/staff/api/session',
+    summary:
+      'Sign in; sets the session cookie (ends 8 h after its last use, and at the latest `STAFF_SESSION_MAX_AGE_MS` after sign-in). 429 `TooManyAttempts` after 5 wrong passwords on the account (15 minutes), 429 `TooManyAttemptsFromAddress` with `Retry-After` after `STAFF_SIGNIN_FAILURES_PER_ADDRESS` failed sign-ins from one address in `STAFF_SIGNIN_WINDOW_MS`',
+    body: z.object({ email: z.string(), password: z.string() }),
+  },
   { method: 'delete', path: '/staff/api/session', summary: 'Sign out' },
-  { method: 'get', path: '/staff/api/me', summary: 'The signed-in staff member' },
-  { method: 'get', path: '/staff/api/handoffs', summary: 'Conversations waiting for or with a person, oldest waiting first', query: { status: 'waiting | active | resolved', mine: 'true: assigned to me', ...page } },
-  { method: 'get', path: '/staff/api/handoffs/{id}', summary: 'One handoff with the whole transcript (private notes marked `private: true`; outgoing messages with `delivery: {state: pending | sent | delivered | read | failed, at, error}` or null) and the contact’s support requests (audited)' },
+  { method: 'get', path: '/staff/api/me', summary: 'The signed-in staff member: `{id, email, role, displayName, active}`' },
+  {
+    method: 'post',
+    path: '/staff/api/me/password',
+    summary: 'Change one’s own password (204): every other session of the account ends, this one gets a fresh cookie. 403 `WrongPassword` when the current password is wrong',
+    body: passwordChangeBody,
+  },
+  {
+    method: 'get',
+    path: '/staff/api/handoffs',
+    summary:
+      'Conversations waiting for or with a person, urgent waiting ones first, then oldest waiting first (the view is audited with the ids): `{items: [{id, conversationId, channel, status: waiting | active | resolved, reason, urgent, createdAt, claimedAt, resolvedAt, assignee: {id, displayName} | null, waitSeconds, contact: {id, displayName} | null}], limit, offset}`; `urgent` is true for an open handoff raised for severe distress',
+    query: { status: 'waiting | active | resolved', mine: 'true: assigned to me', ...page },
+  },
+  { method: 'get', path: '/staff/api/handoffs/{id}', summary: 'One handoff as listed (with `urgent`), the whole transcript `messages: [{seq, direction, author, private, text, attachments: [{name, contentType, fileId}], delivery, createdAt, withheld?}]` (private notes marked `private: true`; outgoing messages with `delivery: {state: pending | sent | delivered | read | failed, at, error}` or null; medical answers typed in the chat come as `withheld: true` without text or files unless the caller is the assignee or an admin) and the contact’s support requests as listed (audited)' },
   { method: 'post', path: '/staff/api/handoffs/{id}/claim', summary: 'Take the conversation (officer/admin may take it over with force)', body: z.object({ force: z.boolean().optional() }) },
   { method: 'post', path: '/staff/api/handoffs/{id}/messages', summary: 'Reply to the beneficiary on their channel (queued, retried)', body: z.object({ text: z.string().min(1).max(4000) }) },
   { method: 'post', path: '/staff/api/handoffs/{id}/notes', summary: 'Add a private note to the transcript for colleagues; never sent to the beneficiary (201)', body: noteBody },
   { method: 'post', path: '/staff/api/handoffs/{id}/assign', summary: 'Give the conversation to a named colleague', roles: 'officer, admin', body: z.object({ staffId: z.string() }) },
   { method: 'post', path: '/staff/api/handoffs/{id}/release', summary: 'Give the conversation back to the bot; the beneficiary is told' },
   { method: 'post', path: '/staff/api/handoffs/{id}/resolve', summary: 'Resolve; the beneficiary is told and the bot answers again' },
-  { method: 'get', path: '/staff/api/requests', summary: 'Support requests, newest first; `overdue` past two weeks without a decision', query: { status: SUPPORT_REQUEST_STATUSES.join(' | '), ...page } },
-  { method: 'get', path: '/staff/api/requests/{id}', summary: 'One request with answers, declaration and documents (audited)' },
-  { method: 'get', path: '/staff/api/requests/{id}/documents/{fileId}', summary: 'A document of the request (audited)' },
+  {
+    method: 'get',
+    path: '/staff/api/requests',
+    summary: 'Support requests, newest first: `{items: [{id, reference, status, channel, submittedAt, updatedAt, documentsMissing, registrationCompletedAt, overdue}], limit, offset}`; `overdue` past two weeks without a decision',
+    query: { status: SUPPORT_REQUEST_STATUSES.join(' | '), ...page },
+  },
+  {
+    method: 'get',
+    path: '/staff/api/requests/{id}',
+    summary:
+      'One request as listed, with `answers`, `declaration`, `documents: [{kind, fileId, name, contentType, size, receivedAt}]`, `statusNote`, `nextStatuses` and `withheld` (audited). Medical answers and documents are for the researcher assigned to the beneficiary and admins: for anyone else each such answer is `{withheld: true}`, each such document `{kind, receivedAt, withheld: true}`, and `withheld` names them (`{answers, documents}`; null when nothing is withheld)',
+  },
+  { method: 'get', path: '/staff/api/requests/{id}/documents/{fileId}', summary: 'A document of the request (audited); a medical one answers 403 `Withheld` to anyone but the assigned researcher and admins (the refusal audited)' },
   { method: 'post', path: '/staff/api/requests/{id}/status', summary: 'Change the status; the beneficiary is told', body: z.object({ status: z.enum(SUPPORT_REQUEST_STATUSES), note: z.string().max(1000).optional() }) },
   { method: 'get', path: '/staff/api/events', summary: 'Live updates (Server-Sent Events): handoffs, request statuses, surveys, bookings, volunteers and feedback; ids only' },
   { method: 'get', path: '/staff/api/staff', summary: 'Staff accounts', roles: 'admin', query: page },
   { method: 'post', path: '/staff/api/staff', summary: 'Create a staff account', roles: 'admin', body: newStaffBody },
-  { method: 'patch', path: '/staff/api/staff/{id}', summary: 'Change role, name or active', roles: 'admin', body: staffPatchBody },
+  { method: 'patch', path: '/staff/api/staff/{id}', summary: 'Change role, name or active; deactivating or changing the role ends every session of the account', roles: 'admin', body: staffPatchBody },
+  { method: 'post', path: '/staff/api/staff/{id}/password', summary: 'Set a new password for a colleague (204); every session of the account ends', roles: 'admin', body: passwordResetBody },
   { method: 'get', path: '/staff/api/audit', summary: 'The audit log, newest first', roles: 'admin', query: page },
   {
     method: 'get',
@@ -141,6 +171,7 @@ export function staffOpenApi(): Record<string, unknown> {
         '200': { description: 'OK (lists answer `{items: [...]}`)' },
         '400': { description: 'Bad request', content: { 'application/json': { schema: error } } },
         ...(secured ? { '401': { description: 'No session' }, '403': { description: 'Role not allowed, or another origin' } } : {}),
+        ...(secured ? {} : { '429': { description: 'Too many failed sign-ins (the account, or this address: see `Retry-After`)', content: { 'application/json': { schema: error } } } }),
       },
     };
   }

@@ -8,6 +8,7 @@ import type { StaffUserRecord, SupportRequestRecord, SupportRequestStatus } from
 import type { StaffApiDependencies } from './staff-api.js';
 import { notFound, StaffApiError } from './staff-api-error.js';
 import { parseBody, requireStaff } from './staff-auth.js';
+import { MEDICAL_DOCUMENT_KINDS, mayReadMedical, withholdMedical } from './medical-access.js';
 
 /** A request without a decision this long after submission stands out in the list (the policy's two weeks). */
 export const DECISION_DUE_MS = 14 * 24 * 60 * 60 * 1000;
@@ -54,12 +55,15 @@ export async function requestRoutes(app: FastifyInstance, deps: StaffApiDependen
 
   app.get<{ Params: { id: string } }>('/staff/api/requests/:id', guard, async (request) => {
     const found = await load(deps, request.params.id);
-    await audit(deps, request, 'request.viewed', found.id, {});
+    const view = withholdMedical(found, await mayReadMedical(deps, request.staff as StaffUserRecord, found));
+    await audit(deps, request, 'request.viewed', found.id, view.withheld ? { withheld: view.withheld } : {});
     return {
       ...requestSummary(found),
-      answers: found.answers,
+      answers: view.answers,
       declaration: found.declaration,
-      documents: found.documents.map((d) => ({ kind: d.kind, fileId: d.fileId, name: d.name, contentType: d.contentType, size: d.size, receivedAt: d.receivedAt })),
+      documents: view.documents,
+      /** Null when everything is shown; otherwise the medical answers and document kinds kept back (assigned researcher and admins only). */
+      withheld: view.withheld,
       statusNote: found.statusNote,
       /** Where the status may go next: the console offers exactly these. */
       nextStatuses: NEXT[found.status],
@@ -69,6 +73,10 @@ export async function requestRoutes(app: FastifyInstance, deps: StaffApiDependen
   app.get<{ Params: { id: string; fileId: string } }>('/staff/api/requests/:id/documents/:fileId', guard, async (request, reply) => {
     const found = await load(deps, request.params.id);
     const document = found.documents.find((d) => d.fileId === request.params.fileId);
+    if (document && MEDICAL_DOCUMENT_KINDS.includes(document.kind) && !(await mayReadMedical(deps, request.staff as StaffUserRecord, found))) {
+      await audit(deps, request, 'request.document_refused', found.id, { fileId: document.fileId, kind: document.kind });
+      throw new StaffApiError(403, 'Withheld', 'Medical documents are for the researcher assigned to this beneficiary (and admins) only.');
+    }
     const file = document ? await store.files.get(document.fileId) : null;
     if (!document || !file) throw notFound('document');
     await audit(deps, request, 'request.document_viewed', found.id, { fileId: document.fileId, kind: document.kind });

@@ -79,7 +79,8 @@ describe('support requests for staff', () => {
     const { dl, request } = await submittedRequest(2);
     const file = await t().app.store.files.put({ name: 'تقرير.pdf', contentType: 'application/pdf', conversationId: dl.conversationId, bytes: Buffer.from('%PDF-1.4 report') });
     await t().app.store.supportRequests.update(request.id, {
-      documents: [{ kind: 'medical_reports', fileId: file.id, name: file.name, contentType: file.contentType, size: file.size, receivedAt: new Date() }],
+      // Not a medical kind: those are for the assigned researcher only (tests/staff/medical-access.test.ts).
+      documents: [{ kind: 'income_proof', fileId: file.id, name: file.name, contentType: file.contentType, size: file.size, receivedAt: new Date() }],
     });
     const path = `/staff/api/requests/${request.id}/documents/${file.id}`;
     expect((await fetch(`${t().url}${path}`)).status).toBe(401);

@@ -244,6 +244,10 @@
     BadArgument: 'badArgument',
     Conflict: 'conflict',
     InvalidCredentials: 'invalidCredentials',
+    TooManyAttempts: 'tooManyAttempts',
+    TooManyAttemptsFromAddress: 'tooManyAttempts',
+    WrongPassword: 'wrongPassword',
+    Withheld: 'withheldDocument',
   };
 
   /** A localized summary of an API error, and the API's own message as detail. */
@@ -762,7 +766,7 @@
     const box = $('transcript');
     const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
     const first = box.dataset.for !== h.id;
-    const messages = (Array.isArray(h.messages) ? h.messages : []).filter((m) => (m.text && String(m.text).trim()) || (Array.isArray(m.attachments) && m.attachments.length > 0));
+    const messages = (Array.isArray(h.messages) ? h.messages : []).filter((m) => m.withheld === true || (m.text && String(m.text).trim()) || (Array.isArray(m.attachments) && m.attachments.length > 0));
 
     // Replies the API accepted show until the transcript has them.
     const lastSeq = messages.reduce((max, m) => Math.max(max, Number(m.seq) || 0), 0);
@@ -810,6 +814,7 @@
         el('span', { class: 'msg-meta' },
           el('time', { class: 'msg-time', datetime: m.createdAt || null, title: fmtDateTime(m.createdAt), text: shortTime(m.createdAt) }),
           deliveryMark(delivery))));
+    if (m.withheld === true) node.append(withheldNote());
     if (m.text) node.append(el('div', { class: 'msg-text', dir: 'auto', text: m.text }));
     const files = Array.isArray(m.attachments) ? m.attachments : [];
     if (files.length) {
@@ -1068,6 +1073,15 @@
     }
   }
 
+  /** Medical answers and documents are for the assigned researcher (and admins); the API marks what it kept back. */
+  function withheldNote() {
+    return el('span', { class: 'withheld', title: t('withheldHint'), text: t('withheld') });
+  }
+
+  function isWithheld(value) {
+    return value !== null && typeof value === 'object' && value.withheld === true;
+  }
+
   function answerText(field, value) {
     if (value === null || value === undefined || value === '') return t('notGiven');
     if (typeof value === 'boolean') return value ? t('yes') : t('no');
@@ -1108,7 +1122,9 @@
     const tbody = $('answers').tBodies[0];
     tbody.replaceChildren(
       ...(keys.length
-        ? keys.map((k) => el('tr', { dataset: { field: k } }, el('th', { scope: 'row', text: label('fields', k) }), el('td', { dir: 'auto', text: answerText(k, answers[k]) })))
+        ? keys.map((k) => el('tr', { dataset: { field: k, ...(isWithheld(answers[k]) ? { withheld: 'true' } : {}) } },
+          el('th', { scope: 'row', text: label('fields', k) }),
+          isWithheld(answers[k]) ? el('td', null, withheldNote()) : el('td', { dir: 'auto', text: answerText(k, answers[k]) })))
         : [el('tr', null, el('td', { colspan: '2', class: 'muted', text: t('noAnswers') }))]),
     );
 
@@ -1120,7 +1136,11 @@
     const docs = Array.isArray(r.documents) ? r.documents : [];
     $('documents').replaceChildren(
       ...(docs.length
-        ? docs.map((d) => el('li', { class: 'document', dataset: { kind: d.kind || '' } },
+        ? docs.map((d) => isWithheld(d)
+          ? el('li', { class: 'document', dataset: { kind: d.kind || '', withheld: 'true' } },
+            withheldNote(),
+            el('span', { class: 'doc-meta', text: [label('documentKinds', d.kind), d.receivedAt ? t('receivedAt', { at: fmtDateTime(d.receivedAt) }) : ''].filter(Boolean).join(' · ') }))
+          : el('li', { class: 'document', dataset: { kind: d.kind || '' } },
           el('a', {
             class: 'doc-link',
             href: `${API}/requests/${encodeURIComponent(r.id)}/documents/${encodeURIComponent(d.fileId)}`,
@@ -1212,7 +1232,9 @@
         el('td', { dir: 'ltr', class: 'email', text: s.email }),
         el('td', null, roleSelect),
         el('td', null, el('span', { class: 'state-badge' + (active ? ' on' : ''), text: active ? t('active') : t('inactive') })),
-        el('td', null, el('button', { type: 'button', class: 'btn small staff-toggle', dataset: { id: s.id, active: String(active) }, disabled: self }, active ? t('deactivate') : t('activate'))));
+        el('td', null,
+          el('button', { type: 'button', class: 'btn small staff-toggle', dataset: { id: s.id, active: String(active) }, disabled: self }, active ? t('deactivate') : t('activate')),
+          self ? null : el('button', { type: 'button', class: 'btn small staff-reset', dataset: { id: s.id, name: s.displayName } }, t('resetPassword'))));
     }));
   }
 
@@ -1232,6 +1254,43 @@
     crypto.getRandomValues(b);
     const chars = Array.from(b, (x) => alphabet[x % alphabet.length]).join('');
     return `${chars.slice(0, 6)}-${chars.slice(6, 12)}-${chars.slice(12)}`;
+  }
+
+  /** An admin gives a colleague a new generated password (shown once, to hand over); the API ends all their sessions. */
+  async function resetStaffPassword(button) {
+    const name = button.dataset.name || '';
+    if (!window.confirm(t('resetConfirm', { name }))) return;
+    const password = generatePassword();
+    button.disabled = true;
+    try {
+      await api(`/staff/${encodeURIComponent(button.dataset.id)}/password`, { method: 'POST', body: { password } });
+      const out = $('reset-result');
+      out.replaceChildren(el('span', { dir: 'auto', text: t('resetDone', { name }) }), ' ', el('code', { class: 'new-password', dir: 'ltr', text: password }));
+      out.hidden = false;
+    } catch (error) {
+      showError(error);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  /** One's own password: the API ends every other session and gives this page a fresh one. */
+  async function changeOwnPassword(event) {
+    event.preventDefault();
+    const form = $('password-form');
+    if (!form.checkValidity()) { form.reportValidity(); return; }
+    const btn = $('password-save');
+    btn.disabled = true;
+    try {
+      await api('/me/password', { method: 'POST', body: { currentPassword: $('current-password').value, newPassword: $('new-password').value } });
+      form.reset();
+      $('password-dialog').close();
+      toast(t('passwordChanged'), 'info');
+    } catch (error) {
+      showError(error);
+    } finally {
+      btn.disabled = false;
+    }
   }
 
   async function createStaff(event) {
@@ -1506,7 +1565,16 @@
     $('staff-table').addEventListener('click', (event) => {
       const b = event.target.closest('.staff-toggle[data-id]');
       if (b && !b.disabled) { b.disabled = true; patchStaff(b.dataset.id, { active: b.dataset.active !== 'true' }); }
+      const reset = event.target.closest('.staff-reset[data-id]');
+      if (reset && !reset.disabled) resetStaffPassword(reset);
     });
+    $('change-password').addEventListener('click', () => {
+      $('password-form').reset();
+      $('password-dialog').showModal();
+      $('current-password').focus();
+    });
+    $('password-cancel').addEventListener('click', () => $('password-dialog').close());
+    $('password-form').addEventListener('submit', changeOwnPassword);
     $('staff-form').addEventListener('submit', createStaff);
     $('new-staff-generate').addEventListener('click', () => {
       const input = $('new-staff-password');
