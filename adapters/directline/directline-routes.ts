@@ -4,7 +4,7 @@ import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hashSecret } from '../../src/security/cipher.js';
-import { nameForType, sniffFileType } from '../../src/security/file-type.js';
+import { MAX_FILE_BYTES, nameForType, sniffFileType } from '../../src/security/file-type.js';
 import { retryAfterSeconds, type RateLimiter } from '../../src/security/rate-limit.js';
 import type { ConversationRecord, Store } from '../../src/store/types.js';
 import type { TurnRunner } from '../../src/turn/turn-runner.js';
@@ -22,7 +22,7 @@ export type DirectLineRouteOptions = {
   rateLimit?: { limiter: RateLimiter; perAddress: number; windowMs: number };
 };
 
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = MAX_FILE_BYTES;
 /** New conversations per address per window: a page opens one, a script would open thousands. */
 const NEW_CONVERSATIONS_PER_WINDOW = 10;
 
@@ -96,7 +96,8 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
     }
     if (body.type !== 'message') return reply.code(200).send({ id: crypto.randomUUID() });
     const activity = userActivity(conversation, body, []);
-    const { message } = await runner.receive(conversation, activity);
+    // While Redis is away: 503 with Retry-After, nothing stored; the page sends it again.
+    const { message } = await runner.receive(conversation, activity, { refuseWhenUnavailable: true });
     return reply.code(200).send({ id: String(message.activity.id) });
   });
 

@@ -14,6 +14,7 @@ import { ChatQueue } from '../../src/channels/chat-queue.js';
 import { channelStatusReporter } from '../../src/channels/channel-status.js';
 import { LOCALES, type I18n } from '../../src/i18n/i18n.js';
 import { classify, COMMANDS, MAX_FILE_BYTES, type Inbound } from './telegram-inbound.js';
+import { checkFile, refusedFile } from '../../src/security/file-type.js';
 
 const CHANNEL = 'telegram';
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -64,13 +65,17 @@ export function createTelegramChannel(deps: ChannelDependencies): ChannelModule 
     );
   };
 
+  /** Fetches a file and keeps it only when its bytes are an accepted kind (whatever Telegram's `mime_type` says). */
   const download = async (inbound: Extract<Inbound, { kind: 'file' }>, chatId: string) => {
     const link = await bot.telegram.getFileLink(inbound.fileId);
     // A self-hosted Bot API server in local mode hands out paths on its own disk.
-    const bytes = link.protocol === 'file:' ? await fs.readFile(fileURLToPath(link)) : await fetchBytes(link);
-    if (bytes.length > MAX_FILE_BYTES) return null;
+    const bytes = link.protocol === 'file:' ? await readLocalFile(fileURLToPath(link)) : await fetchBytes(link);
+    if (!bytes) return { ok: false as const, refusal: 'file_too_large' as const };
+    const verdict = checkFile(bytes, inbound.name);
+    if (!verdict.ok) return verdict;
     const conversation = await conversationOf(chatId);
-    return store.files.put({ name: inbound.name, contentType: inbound.contentType, conversationId: conversation.id, bytes });
+    const stored = await store.files.put({ name: verdict.name, contentType: verdict.contentType, conversationId: conversation.id, bytes });
+    return { ok: true as const, stored };
   };
 
   bot.on('message', (ctx) => {
@@ -79,18 +84,22 @@ export function createTelegramChannel(deps: ChannelDependencies): ChannelModule 
     return chats.run(chatId, async () => {
       const id = `${chatId}-${message.message_id}`;
       const inbound = classify(message);
-      if (inbound.kind === 'text') return receive(ctx.update, chatId, message.from ?? fallbackUser(message.chat.id), { id, text: inbound.text });
       const from = message.from ?? fallbackUser(message.chat.id);
+      if (inbound.kind === 'text') return receive(ctx.update, chatId, from, { id, text: inbound.text });
       if (inbound.kind === 'unsupported') return receive(ctx.update, chatId, from, { id, text: '', channelData: { unsupported: true } });
-      const stored = await download(inbound, chatId);
-      if (!stored) return receive(ctx.update, chatId, from, { id, text: '', channelData: { unsupported: true } });
+      const result = inbound.kind === 'refused' ? ({ ok: false, refusal: inbound.refusal } as const) : await download(inbound, chatId);
+      if (!result.ok) {
+        log.info({ event: 'telegram.file_refused', refusal: result.refusal, messageId: message.message_id }, 'a file was refused');
+        return receive(ctx.update, chatId, from, { id, ...refusedFile(result.refusal) });
+      }
+      const { stored } = result;
       const attachment: Attachment = {
         contentType: stored.contentType,
         name: stored.name,
         contentUrl: 'telegram-file',
         content: { fileId: stored.id, size: stored.size },
       };
-      return receive(ctx.update, chatId, from, { id, text: inbound.caption ?? '', attachments: [attachment] });
+      return receive(ctx.update, chatId, from, { id, text: inbound.kind === 'file' ? (inbound.caption ?? '') : '', attachments: [attachment] });
     });
   });
 
@@ -195,10 +204,32 @@ async function registerCommands(bot: Telegraf, i18n: I18n, onError: (error: unkn
   }
 }
 
-async function fetchBytes(url: URL): Promise<Buffer> {
+/** The file's bytes, or null past `MAX_FILE_BYTES` (read no further than that, whatever the server sends). */
+async function fetchBytes(url: URL): Promise<Buffer | null> {
   const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
   if (!response.ok) throw new Error(`downloading a Telegram file failed: HTTP ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > MAX_FILE_BYTES) {
+    await response.body?.cancel();
+    return null;
+  }
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const reader = response.body?.getReader();
+  for (let part = await reader?.read(); part && !part.done; part = await reader?.read()) {
+    length += part.value.length;
+    if (length > MAX_FILE_BYTES) {
+      await reader?.cancel();
+      return null;
+    }
+    chunks.push(Buffer.from(part.value));
+  }
+  return Buffer.concat(chunks);
+}
+
+async function readLocalFile(file: string): Promise<Buffer | null> {
+  if ((await fs.stat(file)).size > MAX_FILE_BYTES) return null;
+  return fs.readFile(file);
 }
 
 /** Channel posts have no sender; the chat stands in for it. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { WhatsAppGraphError } from './whatsapp-graph-error.js';
+import { MAX_FILE_BYTES } from '../../src/security/file-type.js';
+import { graphErrorCode, WhatsAppGraphError } from './whatsapp-graph-error.js';
 
 export type GraphClientOptions = {
   /** Base URL with the API version, e.g. `https://graph.facebook.com/v23.0`. */
@@ -11,7 +12,7 @@ export type GraphClientOptions = {
 };
 
 /** Largest media the bot downloads (WhatsApp documents can be 100 MB; the bot accepts what web chat does). */
-export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+export const MAX_MEDIA_BYTES = MAX_FILE_BYTES;
 
 const mediaInfo = z.looseObject({ url: z.url(), mime_type: z.string().max(200).optional(), file_size: z.number().optional() });
 
@@ -35,13 +36,20 @@ export class GraphClient {
     return typeof id === 'string' ? id : undefined;
   }
 
-  /** Resolves a media id to its short-lived URL, then downloads the bytes (both with the token). */
+  /**
+   * Resolves a media id to its short-lived URL, then downloads the bytes (both with the token). A file
+   * the lookup says is larger than `MAX_MEDIA_BYTES` is never downloaded: `WhatsAppGraphError` 413.
+   */
   async downloadMedia(mediaId: string): Promise<{ bytes: Buffer; contentType: string | undefined }> {
     const infoResponse = await this.call('media lookup', `${this.base}/${encodeURIComponent(mediaId)}`, { method: 'GET' });
     const info = mediaInfo.safeParse(await infoResponse.json().catch(() => null));
     if (!info.success) throw new WhatsAppGraphError('media lookup (no url)', 502);
     if (info.data.file_size !== undefined && info.data.file_size > MAX_MEDIA_BYTES) throw new WhatsAppGraphError('media download (too large)', 413);
     const file = await this.call('media download', info.data.url, { method: 'GET' });
+    if (Number(file.headers.get('content-length')) > MAX_MEDIA_BYTES) {
+      await file.body?.cancel();
+      throw new WhatsAppGraphError('media download (too large)', 413);
+    }
     const bytes = Buffer.from(await file.arrayBuffer());
     if (bytes.length > MAX_MEDIA_BYTES) throw new WhatsAppGraphError('media download (too large)', 413);
     return { bytes, contentType: info.data.mime_type ?? file.headers.get('content-type') ?? undefined };
@@ -61,7 +69,7 @@ export class GraphClient {
     if (!response.ok) {
       // The body names the Graph error (code, fbtrace_id); keep it as the cause, never in the message.
       const detail = await response.text().catch(() => '');
-      throw new WhatsAppGraphError(operation, response.status, detail.slice(0, 500));
+      throw new WhatsAppGraphError(operation, response.status, detail.slice(0, 500), graphErrorCode(detail));
     }
     return response;
   }

@@ -1,5 +1,6 @@
 import type { Activity, Attachment } from 'botbuilder-core';
 import type { ConversationRecord } from '../../src/store/types.js';
+import { refusedFile, type FileRefusal } from '../../src/security/file-type.js';
 import type { InboundMessage } from './webhook-schema.js';
 
 /** The media id of a message the bot keeps as a file (photos and documents), if it is one. */
@@ -16,17 +17,17 @@ export function mediaOf(message: InboundMessage): { id: string; mimeType: string
 /**
  * The Activity for one WhatsApp message. What the user tapped (reply button, list row, template
  * button) reads as its title, the same words they could have typed. Types the bot cannot read
- * (voice notes, stickers, locations…) carry `channelData.unsupported` and no text.
+ * (voice notes, stickers, locations…) carry `channelData.unsupported` and no text; so does a file
+ * refused for its type or size (`refusal`), whose caption goes with it.
  */
 export function toActivity(
   conversation: ConversationRecord,
   message: InboundMessage,
   senderName: string | undefined,
   attachments: Attachment[],
+  refusal?: FileRefusal,
 ): Partial<Activity> {
-  const text = textOf(message);
-  const unsupported = text === undefined && attachments.length === 0;
-  return {
+  const base = {
     type: 'message',
     id: message.id,
     channelId: conversation.channel,
@@ -34,6 +35,12 @@ export function toActivity(
     from: { id: message.from, name: senderName ?? '', role: 'user' },
     recipient: { id: 'injab-bot', role: 'bot', name: 'Injab' },
     conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+  };
+  if (refusal) return { ...base, ...refusedFile(refusal) };
+  const text = textOf(message);
+  const unsupported = text === undefined && attachments.length === 0;
+  return {
+    ...base,
     text: text ?? '',
     ...(attachments.length ? { attachments } : {}),
     ...(unsupported ? { channelData: { unsupported: true, whatsappType: message.type } } : {}),

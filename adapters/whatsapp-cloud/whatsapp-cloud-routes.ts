@@ -10,6 +10,7 @@ import { mediaOf, toActivity } from './to-activity.js';
 import { webhookSchema, type InboundMessage, type WebhookValue } from './webhook-schema.js';
 import { isValidSignature } from './webhook-signature.js';
 import { WhatsAppGraphError } from './whatsapp-graph-error.js';
+import { checkFile, type FileRefusal } from '../../src/security/file-type.js';
 
 export type WhatsAppCloudRouteOptions = {
   store: Store;
@@ -78,9 +79,10 @@ async function handleValue(value: WebhookValue, options: WhatsAppCloudRouteOptio
 async function receiveMessage(message: InboundMessage, senderName: string | undefined, options: WhatsAppCloudRouteOptions): Promise<void> {
   const { store, runner } = options;
   const conversation = await conversationFor(store, options.channel, message.from);
-  const attachments = await downloadMedia(message, conversation, options);
-  const activity = toActivity(conversation, message, senderName, attachments);
-  const { duplicate } = await runner.receive(conversation, activity, { dedupeKey: message.id });
+  const { attachments, refusal } = await downloadMedia(message, conversation, options);
+  const activity = toActivity(conversation, message, senderName, attachments, refusal);
+  // While Redis is away: 503, nothing stored; Meta delivers it again.
+  const { duplicate } = await runner.receive(conversation, activity, { dedupeKey: message.id, refuseWhenUnavailable: true });
   if (duplicate) {
     // A redelivery: the first delivery's file is the one the transcript points to.
     for (const attachment of attachments) {
@@ -125,24 +127,37 @@ function statusTime(timestamp: string | undefined): Date {
 }
 
 /**
- * Fetches a photo or document into the store. A failure that a retry may fix throws (the delivery is
- * answered 500 and Meta sends it again); one that cannot (too large) leaves the message without it.
+ * Fetches a photo or document into the store, kept only when its bytes are an accepted kind (whatever
+ * its `mime_type` or file name says). A failure that a retry may fix throws (the delivery is answered
+ * 500 and Meta sends it again); a file refused for its type or size leaves the message with the
+ * refusal, which the bot answers; another lasting failure leaves the message without the file.
  */
-async function downloadMedia(message: InboundMessage, conversation: ConversationRecord, options: WhatsAppCloudRouteOptions): Promise<Attachment[]> {
+async function downloadMedia(
+  message: InboundMessage,
+  conversation: ConversationRecord,
+  options: WhatsAppCloudRouteOptions,
+): Promise<{ attachments: Attachment[]; refusal?: FileRefusal }> {
   const media = mediaOf(message);
-  if (!media) return [];
+  if (!media) return { attachments: [] };
   try {
-    const { bytes, contentType } = await options.graph.downloadMedia(media.id);
-    const type = media.mimeType ?? contentType ?? 'application/octet-stream';
-    const stored = await options.store.files.put({ name: media.name.slice(0, 200), contentType: type, conversationId: conversation.id, bytes });
-    return [{ contentType: stored.contentType, name: stored.name, contentUrl: 'whatsapp-media', content: { fileId: stored.id, size: stored.size } }];
+    const { bytes } = await options.graph.downloadMedia(media.id);
+    const verdict = checkFile(bytes, media.name);
+    if (!verdict.ok) return refused(verdict.refusal, message, options);
+    const stored = await options.store.files.put({ name: verdict.name, contentType: verdict.contentType, conversationId: conversation.id, bytes });
+    return { attachments: [{ contentType: stored.contentType, name: stored.name, contentUrl: 'whatsapp-media', content: { fileId: stored.id, size: stored.size } }] };
   } catch (error) {
+    if (error instanceof WhatsAppGraphError && error.status === 413) return refused('file_too_large', message, options);
     if (error instanceof WhatsAppGraphError && !error.retryable) {
       options.logger.warn({ err: error, event: 'whatsapp.media_failed', wamid: message.id }, 'could not fetch a media file');
-      return [];
+      return { attachments: [] };
     }
     throw error;
   }
+}
+
+function refused(refusal: FileRefusal, message: InboundMessage, options: WhatsAppCloudRouteOptions): { attachments: Attachment[]; refusal: FileRefusal } {
+  options.logger.info({ event: 'whatsapp.file_refused', refusal, wamid: message.id }, 'a file was refused');
+  return { attachments: [], refusal };
 }
 
 function fail(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {

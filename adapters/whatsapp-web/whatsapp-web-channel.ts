@@ -3,15 +3,15 @@ import path from 'node:path';
 import type { Activity, Attachment } from 'botbuilder-core';
 import { Redis } from 'ioredis';
 import type { ChannelDependencies, ChannelModule } from '../../src/channels/channel-module.js';
-import type { ConversationRecord } from '../../src/store/types.js';
+import type { ConversationRecord, StoredFile } from '../../src/store/types.js';
+import { checkFile, MAX_FILE_BYTES, refusedFile, type FileRefusal } from '../../src/security/file-type.js';
 import { conversationFor, externalIdOf } from '../../src/channels/channel-conversations.js';
 import { ChatQueue } from '../../src/channels/chat-queue.js';
 import { channelStatusReporter } from '../../src/channels/channel-status.js';
 import { WhatsAppWebAdapter } from './whatsapp-web-adapter.js';
 
 const CHANNEL = 'whatsapp-web';
-const ACCEPTED_FILES = /^(application\/pdf|image\/(jpeg|png|heic|heif|webp))$/;
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export { MAX_FILE_BYTES };
 
 /** The part of whatsapp-web.js's `Client` the channel uses; a test fake provides the same. */
 export interface WhatsAppClientLike {
@@ -31,7 +31,8 @@ export type WhatsAppMessageLike = {
   hasMedia?: boolean;
   fromMe?: boolean;
   isStatus?: boolean;
-  _data?: { notifyName?: string };
+  /** The raw message; `size` is a media file's size in bytes, known before it is downloaded. */
+  _data?: { notifyName?: string; size?: number };
   downloadMedia?: () => Promise<{ data: string; mimetype: string; filename?: string | null } | undefined | null>;
 };
 
@@ -91,6 +92,26 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
 
   const conversationOf = (chatId: string): Promise<ConversationRecord> => conversationFor(store, CHANNEL, chatId);
 
+  /**
+   * Downloads a photo or document and keeps it only when its bytes are an accepted kind, whatever
+   * its `mimetype` or file name says; a size WhatsApp states past `MAX_FILE_BYTES` is refused
+   * before downloading. `refusal` is absent when the media could not be fetched at all.
+   */
+  const keepMedia = async (
+    msg: WhatsAppMessageLike,
+    download: NonNullable<WhatsAppMessageLike['downloadMedia']>,
+    conversationId: string,
+  ): Promise<{ ok: true; stored: StoredFile } | { ok: false; refusal?: FileRefusal }> => {
+    const size = msg._data?.size;
+    if (typeof size === 'number' && size > MAX_FILE_BYTES) return { ok: false, refusal: 'file_too_large' };
+    const media = await download();
+    if (!media) return { ok: false };
+    const bytes = Buffer.from(media.data, 'base64');
+    const verdict = checkFile(bytes, media.filename || `${msg.type}-${msg.id._serialized.slice(-12)}`);
+    if (!verdict.ok) return verdict;
+    return { ok: true, stored: await store.files.put({ name: verdict.name, contentType: verdict.contentType, conversationId, bytes }) };
+  };
+
   const handle = async (msg: WhatsAppMessageLike): Promise<void> => {
     const chatId = msg.from;
     const conversation = await conversationOf(chatId);
@@ -103,18 +124,13 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
       return;
     }
     if ((msg.type === 'image' || msg.type === 'document') && msg.hasMedia && msg.downloadMedia) {
-      const media = await msg.downloadMedia();
-      const bytes = media ? Buffer.from(media.data, 'base64') : null;
-      if (!media || !bytes || !ACCEPTED_FILES.test(media.mimetype) || bytes.length > MAX_FILE_BYTES) {
-        await receive(unsupported);
+      const result = await keepMedia(msg, msg.downloadMedia, conversation.id);
+      if (!result.ok) {
+        if (result.refusal) log.info({ event: 'whatsapp_web.file_refused', refusal: result.refusal, messageId: msg.id._serialized }, 'a file was refused');
+        await receive(result.refusal ? refusedFile(result.refusal) : unsupported);
         return;
       }
-      const stored = await store.files.put({
-        name: media.filename || `${msg.type}-${msg.id._serialized.slice(-12)}${extensionOf(media.mimetype)}`,
-        contentType: media.mimetype,
-        conversationId: conversation.id,
-        bytes,
-      });
+      const { stored } = result;
       const attachment: Attachment = {
         contentType: stored.contentType,
         name: stored.name,
@@ -251,12 +267,6 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
 function reasonCode(reason: unknown): string {
   const code = typeof reason === 'string' ? reason.replace(/[^A-Za-z0-9_]/g, '').slice(0, 40) : '';
   return code || 'unknown';
-}
-
-function extensionOf(mimetype: string): string {
-  if (mimetype === 'application/pdf') return '.pdf';
-  const sub = mimetype.split('/')[1];
-  return sub ? `.${sub === 'jpeg' ? 'jpg' : sub}` : '';
 }
 
 async function defaultClient(config: ChannelDependencies['config']): Promise<WhatsAppClientLike> {

@@ -93,8 +93,10 @@ export class ConversationBot {
     if (command) return this.runCommand(turn, command, replies);
     if (attachments.length > 0) return this.receiveFiles(turn, attachments, replies);
     if (normalizeArabic(text) === '' && !/\p{Extended_Pictographic}/u.test(text)) {
-      const unsupported = (activity.channelData as { unsupported?: unknown } | undefined)?.unsupported;
-      replies.push(say(unsupported ? 'bad_input.unsupported' : 'bad_input.empty'));
+      const data = activity.channelData as { unsupported?: unknown; fileRefused?: unknown } | undefined;
+      // A platform file refused by its bytes or size (see `FileRefusal`): the same words the web chat shows.
+      const refused = data?.fileRefused === 'file_type' || data?.fileRefused === 'file_too_large' ? `bad_input.${data.fileRefused}` : null;
+      replies.push(say(refused ?? (data?.unsupported ? 'bad_input.unsupported' : 'bad_input.empty')));
       return this.reprompt(turn, replies);
     }
     if (turn.state.frame) return this.continueFlow(turn, text, replies);

@@ -2,6 +2,7 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { EngineState } from '../flows/engine-types.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConversationRecord } from '../store/types.js';
+import { removePendingJobs } from '../queues/jobs-of-conversations.js';
 import {
   FOLLOWUPS_QUEUE,
   reminderJob,
@@ -143,6 +144,17 @@ export class FollowUps {
       removed += await this.queue.remove(reminderJobId(topic, subjectId, slot)).catch(() => 0);
     }
     if (removed > 0) this.options.logger.info({ event: 'followup.reminders_cancelled', topic, subjectId, removed }, 'reminders cancelled');
+  }
+
+  /**
+   * Removes every survey and reminder not yet sent for these conversations (their contact's data was
+   * erased); returns how many. Matched by the conversation the job names, as a survey after a handoff
+   * is named by the handoff. A job running right now re-checks by itself (consent is gone).
+   */
+  async cancelConversations(conversationIds: ReadonlySet<string>): Promise<number> {
+    const removed = await removePendingJobs(this.queue, conversationIds);
+    if (removed > 0) this.options.logger.info({ event: 'followup.cancelled_for_erasure', removed }, 'follow-ups cancelled');
+    return removed;
   }
 
   private now(): number {

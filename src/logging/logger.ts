@@ -38,7 +38,32 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
+  // Request headers a library logs on its own (@fastify/multipart's `busboyOptions` at trace level
+  // carries the Direct Line bearer token), and the platforms' webhook secrets.
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["x-telegram-bot-api-secret-token"]',
+  '*.headers["x-hub-signature-256"]',
+  'busboyOptions.headers',
+  // telegraf's TelegramError carries the request it failed on: the chat id and the message text.
+  'err.on.payload',
 ];
+
+type RequestLike = { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } | null };
+
+/**
+ * Fastify's request line, without the query string: a `?token=`, an ID or a name typed into a URL
+ * never reaches a log line. Routes carry ids in their paths, never personal values.
+ */
+export function requestForLog(req: RequestLike): Record<string, unknown> {
+  return {
+    method: req.method,
+    url: typeof req.url === 'string' ? req.url.split('?')[0] : req.url,
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
 
 export type LoggerOptions = {
   level: string;
@@ -52,6 +77,8 @@ export function createLogger(options: LoggerOptions): Logger {
   const base = {
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Fastify keeps a logger's own serializers over its defaults.
+    serializers: { req: requestForLog },
     base: { app: 'injab-bot' },
   };
   if (options.destination) return pino(base, options.destination);

@@ -23,7 +23,15 @@ export type ErasureReport = {
   volunteers: number;
   feedback: number;
   surveys: number;
+  /** Queued jobs of the contact's conversations removed before they ran: follow-ups and outbound messages. */
+  jobsCancelled: number;
 };
+
+/**
+ * Removes the jobs not yet run of these conversations from every queue (surveys, reminders, queued
+ * messages) and returns how many; given by the composition root, which owns the queues.
+ */
+export type CancelQueuedJobs = (conversationIds: ReadonlySet<string>) => Promise<number>;
 
 export const isDecided = (request: Pick<SupportRequestRecord, 'status'>): boolean => DECIDED_STATUSES.includes(request.status);
 
@@ -35,13 +43,20 @@ export async function decidedReferences(store: Store, contactId: string): Promis
 
 /**
  * Erases one contact's personal data and files everywhere; the conversation the request came from is
- * among those erased (the caller resets its engine state). Returns what was done, by count, and the
+ * among those erased (the caller resets its engine state). Queued jobs of those conversations are
+ * cancelled first (`options.cancelJobs`), so no reminder or survey goes out during or after the
+ * erasure and no payload of theirs stays in Redis. Returns what was done, by count, and the
  * references of the decided requests kept anonymized (to tell the beneficiary).
  */
-export async function eraseContactData(store: Store, contactId: string): Promise<{ report: ErasureReport; kept: string[] }> {
+export async function eraseContactData(
+  store: Store,
+  contactId: string,
+  options: { cancelJobs?: CancelQueuedJobs } = {},
+): Promise<{ report: ErasureReport; kept: string[] }> {
   const requests = await store.supportRequests.list({ contactId });
   const conversations = await store.conversations.list({ contactId });
   const conversationIds = new Set([...conversations.map((c) => c.id), ...requests.flatMap((r) => (r.conversationId ? [r.conversationId] : []))]);
+  const jobsCancelled = options.cancelJobs ? await options.cancelJobs(conversationIds) : 0;
 
   const fileIds = new Set(requests.flatMap((r) => r.documents.map((d) => d.fileId)));
   let messages = 0;
@@ -80,6 +95,7 @@ export async function eraseContactData(store: Store, contactId: string): Promise
     volunteers,
     feedback,
     surveys: surveys.length,
+    jobsCancelled,
   };
   return { report, kept };
 }

@@ -2,13 +2,15 @@ import type { ServiceRegistry } from '../bot/services.js';
 import type { FlowSet } from '../flows/schema.js';
 import { DEFAULT_LOCALE, type I18n, type Locale } from '../i18n/i18n.js';
 import { CONSENT_REMOVED } from './consent-removed.js';
-import { decidedReferences, eraseContactData } from './erase.js';
+import { decidedReferences, eraseContactData, type CancelQueuedJobs } from './erase.js';
 import { describeMyData } from './my-data.js';
 
 export type PrivacyServiceDependencies = {
   i18n: I18n;
   /** The loaded flows (asked for when a service runs: services are named before the flows load). */
   flows: () => FlowSet;
+  /** Removes queued jobs of erased conversations (see `CancelQueuedJobs`); absent: none are queued (tests, the CLI). */
+  cancelJobs?: CancelQueuedJobs;
 };
 
 /**
@@ -41,7 +43,7 @@ export function createPrivacyServices(deps: PrivacyServiceDependencies): Service
     async erase_my_data(_args, { store, turn }) {
       if (!turn.contact) return { [CONSENT_REMOVED]: true, kept_count: 0, kept: '' };
       const contactId = turn.contact.id;
-      const { report, kept } = await eraseContactData(store, contactId);
+      const { report, kept } = await eraseContactData(store, contactId, deps.cancelJobs ? { cancelJobs: deps.cancelJobs } : {});
       await store.audit.record({ actor: `beneficiary:${contactId}`, action: 'privacy.erased', subjectType: 'contact', subjectId: contactId, details: { ...report } });
       turn.contact = await store.contacts.get(contactId);
       turn.log.info({ event: 'privacy.erased', ...report }, 'personal data erased at the beneficiary’s request');

@@ -101,8 +101,10 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
   const worker = new Worker(
     queueName,
     async (job, token) => {
+      // Sent already, its words dropped (`forgetText`): a run after a stall has nothing left to send.
+      if ((job.data as { done?: unknown } | undefined)?.done === true) return;
       const payload = outboundPayload.parse(job.data);
-      if (deps.forward && (await deps.forward(job))) return;
+      if (deps.forward && (await deps.forward(job))) return forgetText(job, payload, log);
       if (deps.canSend && !deps.canSend()) {
         await job.moveToDelayed(Date.now() + SENDER_RECHECK_MS, token);
         throw new DelayedError();
@@ -127,6 +129,7 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
         throw new DelayedError();
       }
       log.info({ event: 'outbound.sent', jobId: job.id, conversationId: payload.conversationId }, 'outbound message sent');
+      await forgetText(job, payload, log);
     },
     // One at a time: a staff reply and the "resolved" notice after it must arrive in that order.
     { connection: deps.connection, prefix: deps.prefix, concurrency: 1, autorun: deps.autorun ?? true },
@@ -135,12 +138,28 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
     log.warn({ event: 'outbound.failed', jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'outbound send failed');
     const gaveUp = job && (error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1));
     const conversationId = (job?.data as { conversationId?: unknown } | undefined)?.conversationId;
+    // A message that will not be retried keeps its ids for the console (30 days), not its words.
+    const parsed = gaveUp ? outboundPayload.safeParse(job.data) : null;
+    if (job && parsed?.success) void forgetText(job, parsed.data, log);
     if (gaveUp && typeof conversationId === 'string' && deps.onGaveUp) {
       deps.onGaveUp({ jobId: String(job.id), conversationId }).catch((err: unknown) => log.error({ err, event: 'outbound.gave_up_notice_failed' }, 'could not report a failed send'));
     }
   });
   worker.on('error', (error) => log.error({ event: 'outbound.worker_error', err: error }, 'outbound worker error'));
   return worker;
+}
+
+/**
+ * A sent (or forwarded) job stays in Redis a week so its id keeps the message from going twice, but
+ * its words need not: a staff reply or a note may hold personal data, in plain text, in Redis and
+ * its append-only file. Only the ids stay. A failure here is logged; the message was sent.
+ */
+async function forgetText(job: Job, payload: z.infer<typeof outboundPayload>, log: Logger): Promise<void> {
+  try {
+    await job.updateData({ conversationId: payload.conversationId, idempotencyKey: payload.idempotencyKey, author: payload.author, automatic: payload.automatic, done: true });
+  } catch (error) {
+    log.warn({ err: error, event: 'outbound.forget_failed', jobId: job.id }, 'could not drop the text of a sent message from its job');
+  }
 }
 
 /** Parameters for one language: a `{ ar, en }` value becomes the text for `locale`. */

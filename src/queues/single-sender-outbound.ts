@@ -12,6 +12,8 @@ export function senderQueueName(channel: string): string {
 export type SenderOutbound = {
   /** Hands a job of the shared queue to its channel's own queue; true when it did. */
   forward(job: Job): Promise<boolean>;
+  /** The channels' own queues (e.g. to remove an erased conversation's waiting messages). */
+  queues(): Queue[];
   close(): Promise<void>;
 };
 
@@ -63,6 +65,7 @@ export function createSenderOutbound(deps: {
       await queue.add(job.name, job.data, { ...OUTBOUND_JOB_OPTIONS, attempts: job.opts.attempts ?? OUTBOUND_JOB_OPTIONS.attempts, jobId: String(job.id) });
       return true;
     },
+    queues: () => [...queues.values()],
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all([...queues.values()].map((queue) => queue.close()));

@@ -54,3 +54,38 @@ export function nameForType(name: string, type: SniffedType): string {
   const accepted = EXTENSIONS[type];
   return extension !== undefined && accepted.includes(extension) ? name : `${name}.${accepted[0] ?? 'bin'}`;
 }
+
+/** The largest file the application keeps, on every channel (web chat answers 413 past it). */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Why a file a platform delivered was refused: its bytes are none of the accepted kinds, or it is
+ * larger than `MAX_FILE_BYTES`. Adapters put it on the activity as `channelData.fileRefused` (with
+ * `unsupported: true` and no text), and the bot answers `bad_input.<refusal>` and asks the open
+ * question again — the same words the web chat shows for its 415 and 413.
+ */
+export type FileRefusal = 'file_type' | 'file_too_large';
+
+/** A received file as the application keeps it, or why it is not kept. */
+export type FileVerdict = { ok: true; contentType: SniffedType; name: string } | { ok: false; refusal: FileRefusal };
+
+/**
+ * Decides on a file a platform delivered, by its bytes only: what the platform's `mime_type` or the
+ * file's name says is the sender's word. An accepted file gets its sniffed type and a name that
+ * says it (`nameForType`).
+ *
+ * @example
+ *   checkFile(pdfBytes, 'scan.jpg')   // { ok: true, contentType: 'application/pdf', name: 'scan.jpg.pdf' }
+ *   checkFile(exeBytes, 'photo.jpg')  // { ok: false, refusal: 'file_type' }
+ */
+export function checkFile(bytes: Uint8Array, name: string): FileVerdict {
+  if (bytes.length > MAX_FILE_BYTES) return { ok: false, refusal: 'file_too_large' };
+  const type = sniffFileType(bytes);
+  if (!type) return { ok: false, refusal: 'file_type' };
+  return { ok: true, contentType: type, name: nameForType(name.slice(0, 190) || 'file', type) };
+}
+
+/** The activity fields of a refused file: no text (a caption is dropped with its file, as on the web chat), no attachment. */
+export function refusedFile(refusal: FileRefusal): { text: string; channelData: { unsupported: true; fileRefused: FileRefusal } } {
+  return { text: '', channelData: { unsupported: true, fileRefused: refusal } };
+}

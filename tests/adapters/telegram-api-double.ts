@@ -10,6 +10,8 @@ export type ApiCall = { method: string; body: Record<string, unknown> };
  */
 export class TelegramApiDouble {
   readonly calls: ApiCall[] = [];
+  /** Ids of the files the bot downloaded, in order. */
+  readonly downloads: string[] = [];
   private readonly queue: unknown[] = [];
   private readonly files = new Map<string, Buffer>();
   private readonly server = http.createServer((request, response) => void this.handle(request, response));
@@ -44,7 +46,9 @@ export class TelegramApiDouble {
     const url = new URL(request.url ?? '/', 'http://double');
     const filePrefix = `/file/bot${this.token}/files/`;
     if (url.pathname.startsWith(filePrefix)) {
-      const bytes = this.files.get(url.pathname.slice(filePrefix.length));
+      const fileId = url.pathname.slice(filePrefix.length);
+      this.downloads.push(fileId);
+      const bytes = this.files.get(fileId);
       response.writeHead(bytes ? 200 : 404).end(bytes ?? '');
       return;
     }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/test-app.js';
+import { FILES, REFUSED_SIZE_AR, REFUSED_TYPE_AR } from './file-fixtures.js';
 import { TelegramApiDouble } from './telegram-api-double.js';
 
 /**
@@ -87,7 +88,7 @@ describe('the Telegram channel', () => {
 
   it('stores a photo for the application and tells the bot its file id', async () => {
     const chat = 5003;
-    const bytes = Buffer.from('not really a jpeg, but bytes all the same');
+    const bytes = FILES.jpeg;
     double.addFile('photo-big', bytes);
     const photo = {
       update_id: (updateId += 1),
@@ -140,5 +141,71 @@ describe('typed answers on Telegram', () => {
     // A question with choices keeps its inline keyboard instead.
     const withKeyboard = afterName.filter((m) => (m['reply_markup'] as Keyboard | undefined)?.inline_keyboard);
     expect(withKeyboard.every((m) => !(m['reply_markup'] as { force_reply?: boolean }).force_reply)).toBe(true);
+  });
+});
+
+describe('files on Telegram, typed by their bytes', () => {
+  function documentUpdate(chatId: number, document: Record<string, unknown>, caption?: string) {
+    return {
+      update_id: (updateId += 1),
+      message: { message_id: (messageId += 1), date: 0, chat: { id: chatId, type: 'private' }, from: user(chatId), document, ...(caption ? { caption } : {}) },
+    };
+  }
+
+  async function incoming(chatId: number) {
+    const conversation = await t().app.store.conversations.findByExternal('telegram', String(chatId));
+    return t().app.store.messages.list(conversation?.id ?? '', { afterSeq: 0, direction: 'incoming', limit: 20 });
+  }
+
+  it('accepts a PDF sent as «scan.jpg» with image/jpeg, as the PDF it is', async () => {
+    const chat = 5101;
+    double.addFile('pdf-as-jpg', FILES.pdf);
+    await exchange(chat, [documentUpdate(chat, { file_id: 'pdf-as-jpg', file_unique_id: 'p1', file_name: 'scan.jpg', mime_type: 'image/jpeg', file_size: FILES.pdf.length })]);
+    const [message] = await incoming(chat);
+    const attachment = (message?.activity['attachments'] as { contentType: string; name: string; content: { fileId: string } }[] | undefined)?.[0];
+    expect(attachment).toMatchObject({ contentType: 'application/pdf', name: 'scan.jpg.pdf' });
+    const stored = await t().app.store.files.get(attachment?.content.fileId ?? '');
+    expect(stored?.meta.contentType).toBe('application/pdf');
+    expect(stored?.bytes.equals(FILES.pdf)).toBe(true);
+  });
+
+  it('refuses a program or a web page declared as image/jpeg, says why, and keeps nothing', async () => {
+    const chat = 5102;
+    double.addFile('exe-as-jpg', FILES.exe);
+    double.addFile('html-as-jpg', FILES.html);
+    const exe = await exchange(chat, [documentUpdate(chat, { file_id: 'exe-as-jpg', file_unique_id: 'e1', file_name: 'photo.jpg', mime_type: 'image/jpeg', file_size: FILES.exe.length }, 'هويتي')]);
+    expect(texts(exe)).toContain(REFUSED_TYPE_AR);
+    const html = await exchange(chat, [documentUpdate(chat, { file_id: 'html-as-jpg', file_unique_id: 'h1', file_name: 'id.jpg', mime_type: 'image/jpeg' })]);
+    expect(texts(html)).toContain(REFUSED_TYPE_AR);
+    const messages = await incoming(chat);
+    expect(messages).toHaveLength(2);
+    for (const message of messages) {
+      expect(message.activity['attachments']).toBeUndefined();
+      // The caption goes with its file, as on the web chat.
+      expect(message.activity).toMatchObject({ text: '', channelData: { unsupported: true, fileRefused: 'file_type' } });
+    }
+  });
+
+  it('refuses a file Telegram says is over 10 MB without downloading it', async () => {
+    const chat = 5103;
+    double.addFile('too-big', FILES.pdf);
+    const replies = await exchange(chat, [documentUpdate(chat, { file_id: 'too-big', file_unique_id: 'b1', file_name: 'report.pdf', mime_type: 'application/pdf', file_size: 11 * 1024 * 1024 })]);
+    expect(texts(replies)).toContain(REFUSED_SIZE_AR);
+    expect(double.downloads).not.toContain('too-big');
+    expect(double.calls.some((c) => c.method === 'getFile' && c.body['file_id'] === 'too-big')).toBe(false);
+  });
+
+  it('keeps the application where it was: the refused file is answered and the same question asked again', async () => {
+    const chat = 5104;
+    await exchange(chat, [textUpdate(chat, 'أبغى أقدم طلب دعم')]);
+    await exchange(chat, [textUpdate(chat, 'أوافق')]);
+    const askId = texts(await exchange(chat, [textUpdate(chat, 'سارة أحمد العتيبي')]));
+    double.addFile('exe-mid-form', FILES.exe);
+    const refused = await exchange(chat, [documentUpdate(chat, { file_id: 'exe-mid-form', file_unique_id: 'e2', file_name: 'id.jpg', mime_type: 'image/jpeg' })]);
+    expect(texts(refused)).toContain(REFUSED_TYPE_AR);
+    // The national ID question again, not the name question: the name is kept.
+    expect(texts(refused)).toContain(askId.split('\n').at(-1) ?? '');
+    const conversation = await t().app.store.conversations.findByExternal('telegram', String(chat));
+    expect(JSON.stringify(conversation?.state)).toContain('سارة أحمد العتيبي');
   });
 });

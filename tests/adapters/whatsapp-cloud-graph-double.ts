@@ -11,7 +11,9 @@ export class GraphDouble {
   readonly sent: SentMessage[] = [];
   /** Recipients whose 24-hour window is closed: like the real API, only templates reach them (else error 131047). */
   readonly closedWindows = new Set<string>();
-  private readonly media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  /** Ids of the media whose bytes the bot downloaded, in order. */
+  readonly downloads: string[] = [];
+  private readonly media = new Map<string, { bytes: Buffer; mimeType: string; fileSize: number }>();
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
   url = '';
 
@@ -26,8 +28,9 @@ export class GraphDouble {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  addMedia(id: string, bytes: Buffer, mimeType: string): void {
-    this.media.set(id, { bytes, mimeType });
+  /** Media the bot can fetch; `fileSize` is what the lookup states (default the real length). */
+  addMedia(id: string, bytes: Buffer, mimeType: string, fileSize = bytes.length): void {
+    this.media.set(id, { bytes, mimeType, fileSize });
   }
 
   /** Messages sent to one wa_id. */
@@ -53,13 +56,14 @@ export class GraphDouble {
     if (req.method === 'GET' && bytes?.[1]) {
       const media = this.media.get(bytes[1]);
       if (!media) return json(res, 404, {});
+      this.downloads.push(bytes[1]);
       res.writeHead(200, { 'content-type': media.mimeType }).end(media.bytes);
       return;
     }
     const lookup = /^\/([^/]+)$/.exec(path);
     const media = lookup?.[1] ? this.media.get(lookup[1]) : undefined;
     if (req.method === 'GET' && lookup?.[1] && media) {
-      return json(res, 200, { url: `${this.url}/media-bytes/${lookup[1]}`, mime_type: media.mimeType, file_size: media.bytes.length, id: lookup[1] });
+      return json(res, 200, { url: `${this.url}/media-bytes/${lookup[1]}`, mime_type: media.mimeType, file_size: media.fileSize, id: lookup[1] });
     }
     json(res, 404, { error: { message: 'not found' } });
   }

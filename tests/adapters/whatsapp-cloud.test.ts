@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../src/store/types.js';
 import { useTestApp } from '../helpers/test-app.js';
+import { FILES, REFUSED_SIZE_AR, REFUSED_TYPE_AR } from './file-fixtures.js';
 import { GraphDouble } from './whatsapp-cloud-graph-double.js';
 
 const graph = new GraphDouble();
@@ -173,7 +174,7 @@ describe('WhatsApp Cloud messages', () => {
 
   it('keeps a photo in the store, attached to the message', async () => {
     const waId = newWaId();
-    const bytes = crypto.randomBytes(2048);
+    const bytes = Buffer.concat([FILES.jpeg, crypto.randomBytes(2048 - FILES.jpeg.length)]);
     graph.addMedia('media-42', bytes, 'image/jpeg');
     const body = delivery(waId, [{ from: waId, id: `wamid.${crypto.randomUUID()}`, type: 'image', image: { id: 'media-42', mime_type: 'image/jpeg', sha256: 'x' } }]);
     expect((await post(body, sign(body))).status).toBe(200);
@@ -193,5 +194,54 @@ describe('WhatsApp Cloud messages', () => {
     const conversation = await t().app.store.conversations.findByExternal('whatsapp', waId);
     const [message] = await t().app.store.messages.list(conversation?.id ?? '', { direction: 'incoming' });
     expect(message?.activity).toMatchObject({ text: '', channelData: { unsupported: true } });
+  });
+});
+
+describe('WhatsApp Cloud files, typed by their bytes', () => {
+  function documentMessage(waId: string, document: Record<string, unknown>): Record<string, unknown> {
+    return { from: waId, id: `wamid.${crypto.randomUUID()}`, type: 'document', document: { sha256: 'x', ...document } };
+  }
+
+  async function deliver(waId: string, message: Record<string, unknown>): Promise<MessageRecord[]> {
+    const body = delivery(waId, [message]);
+    expect((await post(body, sign(body))).status).toBe(200);
+    const conversation = await t().app.store.conversations.findByExternal('whatsapp', waId);
+    return t().app.store.messages.list(conversation?.id ?? '', {});
+  }
+
+  const repliesOf = (messages: MessageRecord[]) => messages.filter((m) => m.direction === 'outgoing').map((m) => String(m.activity['text'] ?? '')).join('\n');
+
+  it('accepts a PDF sent as «scan.jpg» with image/jpeg, as the PDF it is', async () => {
+    const waId = newWaId();
+    graph.addMedia('media-pdf-as-jpg', FILES.pdf, 'image/jpeg');
+    const messages = await deliver(waId, documentMessage(waId, { id: 'media-pdf-as-jpg', mime_type: 'image/jpeg', filename: 'scan.jpg' }));
+    const attachment = (messages[0]?.activity['attachments'] as { contentType: string; name: string; content: { fileId: string } }[] | undefined)?.[0];
+    expect(attachment).toMatchObject({ contentType: 'application/pdf', name: 'scan.jpg.pdf' });
+    const file = await t().app.store.files.get(attachment?.content.fileId ?? '');
+    expect(file?.meta.contentType).toBe('application/pdf');
+    expect(file?.bytes.equals(FILES.pdf)).toBe(true);
+  });
+
+  it('refuses a program or a web page declared as image/jpeg, says why, and keeps nothing', async () => {
+    for (const [id, bytes] of [['media-exe', FILES.exe], ['media-html', FILES.html]] as const) {
+      const waId = newWaId();
+      graph.addMedia(id, bytes, 'image/jpeg');
+      const messages = await deliver(waId, { from: waId, id: `wamid.${crypto.randomUUID()}`, type: 'image', image: { id, mime_type: 'image/jpeg', sha256: 'x', caption: 'هويتي' } });
+      const incoming = messages.filter((m) => m.direction === 'incoming');
+      expect(incoming).toHaveLength(1);
+      expect(incoming[0]?.activity['attachments']).toBeUndefined();
+      expect(incoming[0]?.activity).toMatchObject({ text: '', channelData: { unsupported: true, fileRefused: 'file_type' } });
+      expect(repliesOf(messages)).toContain(REFUSED_TYPE_AR);
+      expect(graph.sentTo(waId).map(textOf).join('\n')).toContain(REFUSED_TYPE_AR);
+    }
+  });
+
+  it('refuses media the lookup says is over 10 MB without downloading it', async () => {
+    const waId = newWaId();
+    graph.addMedia('media-huge', FILES.pdf, 'application/pdf', 50 * 1024 * 1024);
+    const messages = await deliver(waId, documentMessage(waId, { id: 'media-huge', mime_type: 'application/pdf', filename: 'report.pdf' }));
+    expect(graph.downloads).not.toContain('media-huge');
+    expect(messages.find((m) => m.direction === 'incoming')?.activity).toMatchObject({ channelData: { fileRefused: 'file_too_large' } });
+    expect(repliesOf(messages)).toContain(REFUSED_SIZE_AR);
   });
 });

@@ -5,6 +5,7 @@ import type { ChannelModule } from '../../src/channels/channel-module.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createWhatsAppWebChannel, type WhatsAppWebChannelOptions } from '../../adapters/whatsapp-web/whatsapp-web-channel.js';
 import { useTestApp } from '../helpers/test-app.js';
+import { FILES, REFUSED_SIZE_AR, REFUSED_TYPE_AR } from './file-fixtures.js';
 
 /** Stands in for whatsapp-web.js's Client: never launches a browser. */
 class FakeClient extends EventEmitter {
@@ -105,7 +106,7 @@ describe('WhatsApp Web channel', () => {
   it('stores an image in the file store', async () => {
     const client = await channel();
     const chat = newChat();
-    const bytes = crypto.randomBytes(2048);
+    const bytes = Buffer.concat([FILES.jpeg, crypto.randomBytes(2048 - FILES.jpeg.length)]);
     const downloadMedia = async () => ({ mimetype: 'image/jpeg', data: bytes.toString('base64'), filename: 'id.jpg' });
     client.emit('message', message(chat, { type: 'image', body: '', hasMedia: true, downloadMedia }));
     await vi.waitFor(() => expect(client.textTo(chat)).not.toBe(''), { timeout: 5000 });
@@ -147,5 +148,67 @@ describe('WhatsApp Web channel', () => {
     await vi.waitFor(() => expect(client.initializeCalls).toBe(before + 1), { timeout: 2000 });
     client.emit('disconnected', 'NAVIGATION');
     await vi.waitFor(() => expect(client.initializeCalls).toBe(before + 2), { timeout: 2000 });
+  });
+});
+
+describe('WhatsApp Web files, typed by their bytes', () => {
+  const media = (bytes: Buffer, filename: string) => vi.fn(async () => ({ mimetype: 'image/jpeg', data: bytes.toString('base64'), filename }));
+
+  async function incoming(chat: string) {
+    const conversation = await t().app.store.conversations.findByExternal('whatsapp-web', chat);
+    return t().app.store.messages.list(conversation?.id ?? '', { direction: 'incoming' });
+  }
+
+  /** Sends one message and waits until the bot has answered it. */
+  async function send(client: FakeClient, chat: string, fields: Record<string, unknown>): Promise<string> {
+    const before = client.sent.filter((s) => s.chatId === chat).length;
+    client.emit('message', message(chat, fields));
+    await vi.waitFor(() => expect(client.sent.filter((s) => s.chatId === chat).length).toBeGreaterThan(before), { timeout: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return client.sent.filter((s) => s.chatId === chat).slice(before).map((s) => s.text).join('\n');
+  }
+
+  it('accepts a PDF sent as «scan.jpg» with image/jpeg, as the PDF it is', async () => {
+    const client = await channel();
+    const chat = newChat();
+    await send(client, chat, { type: 'document', body: '', hasMedia: true, downloadMedia: media(FILES.pdf, 'scan.jpg') });
+    const [received] = await incoming(chat);
+    const attachment = (received?.activity['attachments'] as { contentType: string; name: string; content: { fileId: string } }[] | undefined)?.[0];
+    expect(attachment).toMatchObject({ contentType: 'application/pdf', name: 'scan.jpg.pdf' });
+    const file = await t().app.store.files.get(attachment?.content.fileId ?? '');
+    expect(file?.meta.contentType).toBe('application/pdf');
+  });
+
+  it('refuses a program or a web page declared as image/jpeg, says why, and keeps nothing', async () => {
+    const client = await channel();
+    const chat = newChat();
+    expect(await send(client, chat, { type: 'image', body: 'هويتي', hasMedia: true, downloadMedia: media(FILES.exe, 'photo.jpg') })).toContain(REFUSED_TYPE_AR);
+    expect(await send(client, chat, { type: 'document', body: '', hasMedia: true, downloadMedia: media(FILES.html, 'id.jpg') })).toContain(REFUSED_TYPE_AR);
+    for (const received of await incoming(chat)) {
+      expect(received.activity['attachments']).toBeUndefined();
+      expect(received.activity).toMatchObject({ text: '', channelData: { unsupported: true, fileRefused: 'file_type' } });
+    }
+  });
+
+  it('refuses a file WhatsApp says is over 10 MB without downloading it', async () => {
+    const client = await channel();
+    const chat = newChat();
+    const downloadMedia = media(FILES.pdf, 'report.pdf');
+    const replies = await send(client, chat, { type: 'document', body: '', hasMedia: true, downloadMedia, _data: { notifyName: 'Sara', size: 12 * 1024 * 1024 } });
+    expect(replies).toContain(REFUSED_SIZE_AR);
+    expect(downloadMedia).not.toHaveBeenCalled();
+  });
+
+  it('keeps the application where it was: the refused file is answered and the same question asked again', async () => {
+    const client = await channel();
+    const chat = newChat();
+    await send(client, chat, { body: 'ابي اقدم طلب دعم' });
+    await send(client, chat, { body: 'أوافق' });
+    const askId = await send(client, chat, { body: 'خالد سعد الدوسري' });
+    const refused = await send(client, chat, { type: 'image', body: '', hasMedia: true, downloadMedia: media(FILES.exe, 'id.jpg') });
+    expect(refused).toContain(REFUSED_TYPE_AR);
+    expect(refused).toContain(askId.split('\n').at(-1) ?? '');
+    const conversation = await t().app.store.conversations.findByExternal('whatsapp-web', chat);
+    expect(JSON.stringify(conversation?.state)).toContain('خالد سعد الدوسري');
   });
 });

@@ -52,6 +52,29 @@ describe('logger redaction', () => {
     expect(lines.join('')).toContain('"method":"POST"');
   });
 
+  it('logs a request by its path, never its query string', () => {
+    const { logger, lines, records } = memoryLogger();
+    logger.info({ req: { method: 'GET', url: '/staff/api/events?token=s3cr3t-token&nationalId=1058529940', ip: '10.0.0.7', headers: { cookie: 'sid=xyz' } } }, 'incoming request');
+    expect(records()[0]?.['req']).toEqual({ method: 'GET', url: '/staff/api/events', remoteAddress: '10.0.0.7' });
+    for (const secret of ['s3cr3t-token', '1058529940', 'sid=xyz']) expect(lines.join('')).not.toContain(secret);
+  });
+
+  it('redacts the headers a library logs on its own (multipart parsing at trace level) and webhook secrets', () => {
+    const { logger, lines, records } = memoryLogger('trace');
+    logger.trace({ busboyOptions: { headers: { authorization: 'Bearer dl-token-1', 'content-type': 'multipart/form-data' }, limits: { files: 5 } } }, 'Providing options to busboy');
+    logger.debug({ request: { headers: { 'x-telegram-bot-api-secret-token': 'tg-secret', 'x-hub-signature-256': 'sha256=abc123' } } }, 'webhook');
+    expect(records()[0]?.['busboyOptions']).toEqual({ headers: '[redacted]', limits: { files: 5 } });
+    for (const secret of ['dl-token-1', 'tg-secret', 'sha256=abc123']) expect(lines.join('')).not.toContain(secret);
+  });
+
+  it('redacts the message a failed Telegram call carried', () => {
+    const { logger, lines } = memoryLogger();
+    const error = Object.assign(new Error('400: Bad Request: message is too long'), { on: { method: 'sendMessage', payload: { chat_id: 5001, text: 'هويتك 1058529940' } } });
+    logger.error({ err: error, event: 'telegram.update_failed' }, 'a Telegram update failed');
+    expect(lines.join('')).toContain('sendMessage');
+    expect(lines.join('')).not.toContain('1058529940');
+  });
+
   it('keeps child logger bindings and respects the level', () => {
     const { logger, records } = memoryLogger('warn');
     const child = logger.child({ turnId: 't-9' });

@@ -90,7 +90,7 @@ describe('erasing a beneficiary’s data', () => {
     const { report, kept } = await eraseContactData(store, b.contact.id);
 
     expect(kept).toEqual([b.kept.reference]);
-    expect(report).toEqual({ requestsErased: 1, requestsAnonymized: 1, files: 2, conversations: 1, messages: 1, bookings: 1, volunteers: 1, feedback: 1, surveys: 1 });
+    expect(report).toEqual({ requestsErased: 1, requestsAnonymized: 1, files: 2, conversations: 1, messages: 1, bookings: 1, volunteers: 1, feedback: 1, surveys: 1, jobsCancelled: 0 });
     expect(await store.contacts.get(b.contact.id)).toMatchObject({ displayName: null, consent: null });
     expect(await store.contacts.get(other.id)).toMatchObject({ displayName: 'سارة' });
     expect((await store.conversations.get(b.conversation.id))?.state).toBeNull();
