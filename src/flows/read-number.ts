@@ -23,7 +23,8 @@ export function readNumber(raw: string): number | null {
   if (!match) return null;
   if ((text.match(/\d+(?:\.\d+)?/g) ?? []).length > 1) return null;
   const value = Number(match[0]) * multiplierOf(normalizeArabic(text.replace(match[0], ' ')));
-  return Number.isFinite(value) ? value : null;
+  // `+ 0` turns "-0" into 0: -0 is stored as 0 (JSON), so the answer kept would not be the one checked.
+  return Number.isFinite(value) ? value + 0 : null;
 }
 
 /** The values that have word lists under `inputs.numbers.n<N>`. */

@@ -12,9 +12,48 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** A reachable Redis: its URL, and the private server this process started, if any. */
 export type RedisEndpoint = { url: string; stop(): Promise<void> };
 
-/** Opens a connection; BullMQ workers need `maxRetriesPerRequest: null`, so every connection gets it. */
-export function openRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, enableReadyCheck: true });
+/**
+ * How long a command on a request's path may wait for Redis (see `openRedis`'s `failFast`): past it
+ * the request is refused (503) rather than left hanging while Redis is partitioned or frozen.
+ */
+export const REQUEST_COMMAND_TIMEOUT_MS = 5000;
+
+/**
+ * Opens a connection; BullMQ workers need `maxRetriesPerRequest: null`, so every connection gets it.
+ * `failFast` is for the connection that requests use (turn locks, rate limits, staff sessions): no
+ * offline queue, so a command while Redis is away fails at once instead of waiting for it to come
+ * back, and a command Redis does not answer fails after `REQUEST_COMMAND_TIMEOUT_MS`. Never for
+ * BullMQ or subscribers, which block on purpose and must wait out a reconnect.
+ */
+export function openRedis(url: string, options: { failFast?: boolean } = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    enableReadyCheck: true,
+    ...(options.failFast ? { enableOfflineQueue: false, commandTimeout: REQUEST_COMMAND_TIMEOUT_MS } : {}),
+  });
+}
+
+/** How often one connection may log that Redis is away while it stays away (ioredis reports every reconnect attempt). */
+const ERROR_LOG_INTERVAL_MS = 60_000;
+
+/**
+ * Listens to a connection's (or a BullMQ queue's) `error` events, which ioredis would otherwise print
+ * to stderr on every reconnect attempt, and logs them at most once a minute, then `redis.recovered`
+ * when the connection is ready again. The commands themselves fail or wait as their options say.
+ */
+export function logRedisErrors(emitter: { on(event: string, listener: (...args: unknown[]) => void): unknown }, logger: Logger, name: string): void {
+  let lastLogged = 0;
+  emitter.on('error', (error) => {
+    if (Date.now() - lastLogged < ERROR_LOG_INTERVAL_MS) return;
+    lastLogged = Date.now();
+    logger.warn({ err: error, event: 'redis.error', connection: name }, `${name}: Redis failed; retrying`);
+  });
+  emitter.on('ready', () => {
+    if (lastLogged === 0) return;
+    lastLogged = 0;
+    logger.info({ event: 'redis.recovered', connection: name }, `${name}: Redis answers again`);
+  });
 }
 
 async function answers(url: string): Promise<boolean> {

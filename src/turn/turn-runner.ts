@@ -51,8 +51,14 @@ const DRAIN_BATCH = 20;
  */
 const GIVEN_ID = 'activityId';
 
-/** An outgoing activity as written to the transcript: its seq there, and the id it was sent under. */
-type Recorded = { seq: number; activityId: string };
+/**
+ * An outgoing activity as written to the transcript: its seq there, the id it was sent under, and
+ * whether the transcript already had it as sent (a replayed turn or a retried job).
+ */
+type Recorded = { seq: number; activityId: string; alreadySent: MessageDelivery | null };
+
+/** Delivery states that mean the platform has taken the message: sending it again would duplicate it. */
+const SENT_STATES: ReadonlySet<string> = new Set(['sent', 'delivered', 'read']);
 
 /**
  * Runs turns in order. An inbound activity is first written to the conversation's transcript (which
@@ -86,8 +92,12 @@ export class TurnRunner {
   async receive(
     conversation: ConversationRecord,
     activity: Partial<Activity>,
-    options: { dedupeKey?: string } = {},
+    options: { dedupeKey?: string; refuseWhenUnavailable?: boolean } = {},
   ): Promise<{ message: MessageRecord; duplicate: boolean }> {
+    // Refused before anything is stored while Redis is away (`RedisUnavailableError`): the sender's
+    // retry (a platform's redelivery, the page's resend) is then the only copy, answered once Redis
+    // is back. A channel whose sender never retries stores the message, and its drain waits for Redis.
+    if (options.refuseWhenUnavailable) this.deps.lock.assertAvailable?.();
     // Counted before the append, so the verdict is stored with the message: whoever drains it (this
     // process or another, now or after a restart) skips it the same way and in transcript order.
     const flooded = this.deps.messageLimit?.exempt?.(activity) ? null : await this.floodVerdict(conversation.id);
@@ -209,7 +219,9 @@ export class TurnRunner {
       await adapter.runTurn(
         activity,
         async (context) => {
-          await context.sendActivity({ type: 'message', locale, text: this.deps.i18n.t(locale, key) });
+          // Its own id: the failed turn may have sent `-r0` already, and a notice is not that reply.
+          const id = typeof activity.id === 'string' ? { id: `${activity.id}-${key}` } : {};
+          await context.sendActivity({ ...id, type: 'message', locale, text: this.deps.i18n.t(locale, key) });
         },
         (context) => setTurnData(context, { ...turn, state: stateOf(conversation) }),
       );
@@ -253,21 +265,29 @@ export class TurnRunner {
    */
   private async recordOutgoing(context: TurnContext, next: () => Promise<void>): Promise<void> {
     keepGivenIds(context);
+    const replyId = replyIds(context.activity);
     context.onSendActivities(async (ctx, activities, send) => {
       const conversationId = ctx.activity.conversation?.id;
       const recorded: (Recorded | null)[] = [];
-      for (const activity of activities) recorded.push(await this.writeOutgoing(conversationId, activity));
+      for (const activity of activities) recorded.push(await this.writeOutgoing(conversationId, activity, replyId));
       if (!conversationId) return send();
-      let responses: ResourceResponse[];
+      // What the transcript has as sent already went out before a crash (or a stalled job's first
+      // run): it is left out of this send, which is what makes a replay answer exactly once.
+      const toSend = recorded.flatMap((entry, index) => (entry?.alreadySent ? [] : [{ entry, activity: activities[index] }]));
+      const skipped = toSend.length < activities.length;
+      if (skipped) activities.splice(0, activities.length, ...toSend.map(({ activity }) => activity as Partial<Activity>));
+      let sentResponses: ResourceResponse[];
       try {
-        responses = await send();
+        sentResponses = toSend.length > 0 ? await send() : [];
       } catch (error) {
         const failed = failedDelivery(error);
-        await this.markDelivery(conversationId, recorded, () => failed);
+        await this.markDelivery(conversationId, toSend.map(({ entry }) => entry), () => failed);
         throw error;
       }
-      await this.markDelivery(conversationId, recorded, (entry, index) => sentDelivery(entry, responses[index]));
-      return responses;
+      await this.markDelivery(conversationId, toSend.map(({ entry }) => entry), (entry, index) => sentDelivery(entry, sentResponses[index]));
+      if (!skipped) return sentResponses;
+      let nextSent = 0;
+      return recorded.map((entry) => (entry?.alreadySent ? { id: entry.alreadySent.platformId ?? entry.activityId } : (sentResponses[nextSent++] ?? { id: '' })));
     });
     await next();
   }
@@ -278,22 +298,23 @@ export class TurnRunner {
    * A proactive send may name its author (`channelData.author`, e.g. the staff member replying); it
    * is recorded as such and taken off the activity, so staff ids never reach the channel.
    */
-  private async writeOutgoing(conversationId: string | undefined, activity: Partial<Activity>): Promise<Recorded | null> {
+  private async writeOutgoing(conversationId: string | undefined, activity: Partial<Activity>, replyId: () => string): Promise<Recorded | null> {
     const givenId = takeChannelData(activity, GIVEN_ID);
     if (activity.type === 'typing') return null;
-    activity.id ??= typeof givenId === 'string' && givenId !== '' ? givenId : crypto.randomUUID();
+    activity.id ??= typeof givenId === 'string' && givenId !== '' ? givenId : replyId();
     activity.timestamp ??= new Date();
     activity.from = { id: activity.from?.id ?? 'injab-bot', name: 'Injab', role: 'bot' };
     const author = takeAuthor(activity);
     if (!conversationId) return null;
-    const { message } = await this.deps.store.messages.append(conversationId, {
+    const { message, duplicate } = await this.deps.store.messages.append(conversationId, {
       direction: 'outgoing',
       author,
       activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
       dedupeKey: `out:${activity.id}`,
       delivery: { state: 'pending', at: new Date(), platformId: null, error: null },
     });
-    return { seq: message.seq, activityId: activity.id };
+    const alreadySent = duplicate && message.delivery && SENT_STATES.has(message.delivery.state) ? message.delivery : null;
+    return { seq: message.seq, activityId: activity.id, alreadySent };
   }
 
   /**
@@ -325,6 +346,19 @@ export class TurnRunner {
     if (!adapter) throw new Error(`no adapter registered for channel ${channel}`);
     return adapter;
   }
+}
+
+/**
+ * Ids for what a turn sends without one of its own: `<incoming id>-r<n>`, the n-th message of the
+ * reply. The same message run again (its turn was cut off by a crash before its state was saved,
+ * and the platform delivered it again) numbers its replies the same way, so each is recognised in
+ * the transcript (`out:<id>`) and not sent twice. Outside a turn (a proactive send, whose context
+ * carries an old reference's id) every activity gets a fresh id.
+ */
+function replyIds(incoming: Partial<Activity>): () => string {
+  const base = incoming.type === 'message' && typeof incoming.id === 'string' && incoming.id !== '' ? incoming.id : null;
+  let next = 0;
+  return () => (base === null ? crypto.randomUUID() : `${base}-r${next++}`);
 }
 
 /**
