@@ -15,6 +15,8 @@ import { createBookingServices } from './services/booking-services.js';
 import { dayStart } from './services/booking-calendar.js';
 import { createCommunityServices } from './services/community-services.js';
 import { createPrivacyServices } from './privacy/privacy-services.js';
+import type { CancelQueuedJobs } from './privacy/erase.js';
+import { removePendingJobs } from './queues/jobs-of-conversations.js';
 import { DAY_BEFORE_REMINDER_MS } from './followups/followups.js';
 import { createFollowupWorker } from './followups/followup-worker.js';
 import { createFollowupsQueue, FollowUps } from './followups/followups.js';
@@ -39,12 +41,14 @@ import { buildHttpServer } from './http/http-server.js';
 import { createI18n, type I18n } from './i18n/i18n.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createOutboundQueue, createOutboundWorker } from './queues/outbound-queue.js';
+import { purgeExpiredData } from './privacy/retention.js';
+import { createRetentionQueue, createRetentionWorker, scheduleRetention } from './privacy/retention-job.js';
 import { createSenderOutbound } from './queues/single-sender-outbound.js';
-import { ensureRedis, openRedis, type RedisEndpoint } from './redis/redis-connection.js';
+import { ensureRedis, logRedisErrors, openRedis, type RedisEndpoint } from './redis/redis-connection.js';
 import { cipherFromConfig } from './security/cipher.js';
 import { RateLimiter } from './security/rate-limit.js';
 import { createStore } from './store/create-store.js';
-import type { Store } from './store/types.js';
+import type { PurgeReport, Store } from './store/types.js';
 import { RedisTurnLock } from './turn/turn-lock.js';
 import { TurnRunner } from './turn/turn-runner.js';
 
@@ -90,6 +94,11 @@ export type App = {
   /** Schedules surveys and reminders (delayed jobs on `followupsQueue`). */
   readonly followUps: FollowUps;
   readonly followupsQueue: Queue;
+  /**
+   * The scheduled purge of expired data (`retention` queue, RETENTION_SCHEDULE): its queue, and a
+   * purge run at once in this process (tests, tools). Null in a web-only process, which runs no workers.
+   */
+  readonly retention: { readonly queue: Queue; runNow(): Promise<PurgeReport> } | null;
   readonly http: FastifyInstance | null;
   /** Starts listening (web) and working (worker); resolves with the base URL when there is one. */
   start(): Promise<string | null>;
@@ -135,7 +144,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
     const i18n = createI18n(overrides.localesDir ?? path.join(root, 'locales'));
     // Services are named before the flows load (to check them); the follow-ups they tell exist once Redis does.
-    const later: { followUps?: FollowUps; events?: StaffEvents } = {};
+    const later: { followUps?: FollowUps; events?: StaffEvents; cancelJobs?: CancelQueuedJobs } = {};
     const services: ServiceRegistry = {
       ...createRequestServices({
         cipher,
@@ -156,7 +165,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         onVolunteer: async (v) => later.events?.publish({ type: 'volunteer.registered', id: v.id, conversationId: v.conversationId }),
         onFeedback: async (f) => later.events?.publish({ type: 'feedback.received', id: f.id, conversationId: f.conversationId }),
       }),
-      ...createPrivacyServices({ i18n, flows: () => flows }),
+      ...createPrivacyServices({ i18n, flows: () => flows, cancelJobs: async (ids) => (await later.cancelJobs?.(ids)) ?? 0 }),
       ...overrides.services,
     };
     const flows = loadFlows(overrides.flowsDir ?? path.join(root, 'flows'), {
@@ -170,11 +179,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
     const endpoint: RedisEndpoint = await ensureRedis(config.redisUrl, config.dataDir, logger);
     closers.push({ name: 'private redis', close: () => endpoint.stop() });
-    const redis = await connect(openRedis(endpoint.url), closers, 'redis');
-    const queueRedis = await connect(openRedis(endpoint.url), closers, 'queue redis');
+    // Requests' connection: refuses at once while Redis is away instead of hanging (see openRedis).
+    const redis = await connect(openRedis(endpoint.url, { failFast: true }), closers, logger, 'redis');
+    const queueRedis = await connect(openRedis(endpoint.url), closers, logger, 'queue redis');
     const bullPrefix = `${config.redisPrefix}-bull`;
     const now = overrides.now ?? Date.now;
     const followupsQueue = createFollowupsQueue(queueRedis, bullPrefix);
+    logRedisErrors(followupsQueue, logger, 'follow-ups queue');
     closers.push({ name: 'follow-ups queue', close: () => followupsQueue.close() });
     const followUps = new FollowUps(followupsQueue, {
       surveyDelayMs: config.surveyDelayMs,
@@ -189,14 +200,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (knowledge) closers.push({ name: 'knowledge', close: async () => knowledge.close() });
     if (knowledge && role !== 'cli') {
       knowledge.watch();
-      const subscriber = await connect(openRedis(endpoint.url), closers, 'knowledge reload subscriber');
+      const subscriber = await connect(openRedis(endpoint.url), closers, logger, 'knowledge reload subscriber');
       await subscriber.subscribe(knowledgeReloadChannel(config.redisPrefix));
       subscriber.on('message', () => knowledge.reload());
     }
 
     const staffEvents = new StaffEvents(redis, config.redisPrefix);
     later.events = staffEvents;
-    if (role === 'all' || role === 'web') await staffEvents.listen(await connect(openRedis(endpoint.url), closers, 'staff events subscriber'));
+    if (role === 'all' || role === 'web') await staffEvents.listen(await connect(openRedis(endpoint.url), closers, logger, 'staff events subscriber'));
 
     const vocabulary = new Vocabulary(i18n);
     const distressDetector = DistressDetector.fromVocabulary(vocabulary);
@@ -217,6 +228,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const lock = new RedisTurnLock(redis, {
       prefix: `${config.redisPrefix}:lock:`,
       onRenewError: (error) => logger.warn({ err: error, event: 'lock.renew_failed' }, 'could not renew a turn lock'),
+      onReleaseError: (error) => logger.warn({ err: error, event: 'lock.release_failed' }, 'could not release a turn lock; it expires on its own'),
     });
     const limiter = new RateLimiter(redis, {
       prefix: `${config.redisPrefix}:ratelimit:`,
@@ -256,6 +268,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const channelNames = channels.map((channel) => channel.adapter.channel);
 
     const outbound = createOutboundQueue(queueRedis, bullPrefix);
+    logRedisErrors(outbound, logger, 'outbound queue');
     closers.push({ name: 'outbound queue', close: () => outbound.close() });
 
     const outboundWorkerDeps = {
@@ -268,7 +281,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       holdAutomatic: async (turn: TurnData) => (await holdFor(turn, { store, quietHours: config.quietHours, now }))?.untilMs ?? null,
     };
     // Any process may become a channel's single sender (it holds the WhatsApp Web session).
-    const senderRedis = channels.some((channel) => channel.sender) ? await connect(openRedis(endpoint.url), closers, 'sender queue redis') : null;
+    const senderRedis = channels.some((channel) => channel.sender) ? await connect(openRedis(endpoint.url), closers, logger, 'sender queue redis') : null;
     const senderOutbound = senderRedis
       ? createSenderOutbound({
           channels,
@@ -280,10 +293,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         })
       : null;
     if (senderOutbound) closers.push({ name: 'channel sender queues', close: () => senderOutbound.close() });
+    // Erasure removes the erased conversations' surveys, reminders and queued messages before they run.
+    later.cancelJobs = async (ids) => {
+      let removed = await followUps.cancelConversations(ids);
+      for (const queue of [outbound, ...(senderOutbound?.queues() ?? [])]) removed += await removePendingJobs(queue, ids);
+      return removed;
+    };
 
     let worker: Worker | null = null;
+    let retention: App['retention'] = null;
     if (role === 'all' || role === 'worker') {
-      const workerRedis = await connect(openRedis(endpoint.url), closers, 'worker redis');
+      const workerRedis = await connect(openRedis(endpoint.url), closers, logger, 'worker redis');
       worker = createOutboundWorker({
         ...outboundWorkerDeps,
         connection: workerRedis,
@@ -291,7 +311,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       });
       const started = worker;
       closers.push({ name: 'outbound worker', close: () => started.close() });
-      const followupRedis = await connect(openRedis(endpoint.url), closers, 'follow-ups worker redis');
+      const followupRedis = await connect(openRedis(endpoint.url), closers, logger, 'follow-ups worker redis');
       const followupWorker = createFollowupWorker({
         connection: followupRedis,
         prefix: bullPrefix,
@@ -308,16 +328,26 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         onSurveySent: (survey) => staffEvents.publish({ type: 'survey.sent', id: survey.id, conversationId: survey.conversationId }),
       });
       closers.push({ name: 'follow-ups worker', close: () => followupWorker.close() });
+      // Retention: every worker process registers the one schedule (upsert by id); BullMQ runs each occurrence once.
+      const retentionQueue = createRetentionQueue(queueRedis, bullPrefix);
+      logRedisErrors(retentionQueue, logger, 'retention queue');
+      closers.push({ name: 'retention queue', close: () => retentionQueue.close() });
+      await scheduleRetention(retentionQueue, config.retention.schedule);
+      const purge = () => purgeExpiredData({ store, limits: config.retention, logger, now });
+      const retentionWorker = createRetentionWorker({ connection: await connect(openRedis(endpoint.url), closers, logger, 'retention worker redis'), prefix: bullPrefix, purge, logger });
+      closers.push({ name: 'retention worker', close: () => retentionWorker.close() });
+      retention = { queue: retentionQueue, runNow: purge };
     }
 
     let http: FastifyInstance | null = null;
     if (role === 'all' || role === 'web') {
       await ensureFirstAdmin(store, { email: config.adminEmail, password: config.adminPassword }, logger);
-      const staffSessions = new StaffSessions(redis, config.redisPrefix);
+      const staffSessions = new StaffSessions(redis, config.redisPrefix, { maxAgeMs: config.staffSecurity.sessionMaxAgeMs, ...(overrides.now ? { now: overrides.now } : {}) });
       http = await buildHttpServer({
         logger,
         publicDir: path.join(root, 'src', 'web', 'public'),
         trustProxy: config.trustProxy,
+        webchatFrameAncestors: config.webchatFrameAncestors,
         readiness: { store: () => store.ping(), redis: () => redis.ping() },
         plugins: [
           (app) => directLineRoutes(app, { store, runner, adapter: webchat, rateLimit: { limiter, perAddress: rateLimits.perAddress, windowMs: rateLimits.windowMs } }),
@@ -325,6 +355,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             staffApi(app, {
               store,
               sessions: staffSessions,
+              signInThrottle: { limiter, failures: config.staffSecurity.signInFailuresPerAddress, windowMs: config.staffSecurity.signInWindowMs },
               events: staffEvents,
               outbound,
               followUps,
@@ -353,6 +384,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       outbound,
       followUps,
       followupsQueue,
+      retention,
       http,
       async start() {
         if (!http) return null;
@@ -381,7 +413,8 @@ function openKnowledge(config: Config, overrides: AppOverrides, root: string, lo
   return new KnowledgeBase({ builtinDir: overrides.knowledgeDir ?? path.join(root, 'knowledge'), guideDirs: [path.join(config.dataDir, 'knowledge')] }, logger);
 }
 
-async function connect(redis: Redis, closers: { name: string; close: () => Promise<unknown> }[], name: string): Promise<Redis> {
+async function connect(redis: Redis, closers: { name: string; close: () => Promise<unknown> }[], logger: Logger, name: string): Promise<Redis> {
+  logRedisErrors(redis, logger, name);
   await redis.connect();
   closers.push({ name, close: () => redis.quit() });
   return redis;

@@ -65,6 +65,13 @@ const urlWith = (protocols: string[], example: string) =>
     { message: `expected a URL like ${example}` },
   );
 
+/** Days a record is kept; 0 keeps it forever. At most 100 years, so a typo is caught rather than kept. */
+const retentionDays = (fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected a whole number of days (0 keeps forever)' }).int().min(0).max(36_500).default(fallback));
+
+/** Five or six cron fields (BullMQ's cron-parser reads them); the parser itself checks the ranges. */
+const CRON_PATTERN = /^(?:[\d*?LW#/,A-Za-z-]+\s+){4,5}[\d*?LW#/,A-Za-z-]+$/;
+
 /** A 32-byte data key: 64 hex characters or base64. */
 const DATA_KEY_FORMAT = /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/;
 
@@ -107,6 +114,29 @@ const schema = z.object({
         }
         return keys;
       }),
+  ),
+  // Retention (issue 9): how long each kind of record is kept, in days; 0 keeps it forever. Purged
+  // by the `retention` queue job (src/privacy/retention-job.ts) on RETENTION_SCHEDULE.
+  // - Drafts, 90: an application left this long is abandoned (reminders stop after 3 days, the
+  //   resume offer after 6 hours), and its half-typed ID and diagnosis should not outlive it.
+  // - Transcripts, 365: a case runs from application through a decision (two weeks or more) to a
+  //   treatment cycle and its surveys; a year covers that, then only the message shape stays.
+  // - Rejected or withdrawn requests, 365 after the decision: time for questions, an appeal or a new
+  //   application and the year's report; afterwards only status, dates and city stay.
+  // - Documents of decided requests, 730 after the decision: ID copies and medical reports are the
+  //   most sensitive files, kept two years for the association's audits and a repeat treatment.
+  RETENTION_DRAFT_DAYS: retentionDays(90),
+  RETENTION_TRANSCRIPT_DAYS: retentionDays(365),
+  RETENTION_REJECTED_DAYS: retentionDays(365),
+  RETENTION_DOCUMENT_DAYS: retentionDays(730),
+  // Cron pattern (Asia/Riyadh) of the purge; default every day at 03:00, when nobody is writing.
+  RETENTION_SCHEDULE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .default('0 3 * * *')
+      .refine((text) => CRON_PATTERN.test(text), { message: 'expected a cron pattern of 5 or 6 fields, e.g. 0 3 * * *' }),
   ),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, urlWith(['http:', 'https:'], 'https://api.telegram.org').optional()),
@@ -165,6 +195,22 @@ const schema = z.object({
         }
       }),
   ),
+  // Staff console security (sign-in throttle per address, absolute session lifetime) and who may frame the web chat.
+  STAFF_SIGNIN_FAILURES_PER_ADDRESS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected a whole number (0 turns the limit off)' }).int().min(0).default(20)),
+  STAFF_SIGNIN_WINDOW_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected milliseconds' }).int().min(1000).max(86_400_000).default(900_000)),
+  STAFF_SESSION_MAX_AGE_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected milliseconds' }).int().min(60_000).max(604_800_000).default(43_200_000)),
+  WEBCHAT_FRAME_ANCESTORS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .default("'self'")
+      // `self` and `none` are taken bare too: env files and compose strip the quotes.
+      .transform((text) => text.split(/\s+/).map((source) => (/^(self|none)$/i.test(source) ? `'${source.toLowerCase()}'` : source)).join(' '))
+      .refine((text) => text.split(' ').every((source) => /^('self'|'none'|https:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?)$/i.test(source)), {
+        message: "expected CSP sources separated by spaces, e.g. 'self' https://www.example.org",
+      }),
+  ),
   BOOKING_WINDOWS: z.preprocess(
     emptyToUndefined,
     z
@@ -211,6 +257,11 @@ export type Config = Readonly<{
   dataKey: string | undefined;
   /** DATA_KEYS_PREVIOUS: older keys that still open data and find fingerprints (default none). */
   dataKeysPrevious: readonly string[];
+  /**
+   * RETENTION_*: days each kind of record is kept before the scheduled purge (0: forever), and the
+   * purge's cron pattern in Asia/Riyadh. See `Store.purgeExpired`.
+   */
+  retention: Readonly<{ draftDays: number; transcriptDays: number; rejectedDays: number; documentDays: number; schedule: string }>;
   telegram: Readonly<{ botToken: string | undefined; apiRoot: string | undefined; webhookUrl: string | undefined }>;
   whatsappWeb: Readonly<{ enabled: boolean; chromiumPath: string }>;
   whatsappCloud: Readonly<{
@@ -241,6 +292,13 @@ export type Config = Readonly<{
   resumeOfferAfterMs: number;
   /** When social researchers answer (Sunday–Thursday, Asia/Riyadh). */
   staffHours: WorkingHours;
+  /**
+   * The staff console's defences: failed sign-ins per client address before it waits (0: off) in a
+   * window, and the most a session lives after sign-in however busy it is (the sliding idle expiry is 8 h).
+   */
+  staffSecurity: Readonly<{ signInFailuresPerAddress: number; signInWindowMs: number; sessionMaxAgeMs: number }>;
+  /** CSP `frame-ancestors` of the web chat page and its assets: the sites that may embed it (default `'self'`). */
+  webchatFrameAncestors: string;
   /** Days and time windows offered for interviews and callbacks. */
   booking: BookingCalendar;
   /**
@@ -288,6 +346,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminPassword: e.ADMIN_PASSWORD,
     dataKey: e.DATA_KEY,
     dataKeysPrevious: Object.freeze(e.DATA_KEYS_PREVIOUS),
+    retention: Object.freeze({
+      draftDays: e.RETENTION_DRAFT_DAYS,
+      transcriptDays: e.RETENTION_TRANSCRIPT_DAYS,
+      rejectedDays: e.RETENTION_REJECTED_DAYS,
+      documentDays: e.RETENTION_DOCUMENT_DAYS,
+      schedule: e.RETENTION_SCHEDULE,
+    }),
     telegram: Object.freeze({ botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookUrl: e.TELEGRAM_WEBHOOK_URL }),
     whatsappWeb: Object.freeze({ enabled: e.WHATSAPP_WEB_ENABLED, chromiumPath: e.CHROMIUM_PATH }),
     whatsappCloud: Object.freeze({
@@ -306,6 +371,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     supportContact: e.SUPPORT_CONTACT,
     resumeOfferAfterMs: e.RESUME_OFFER_AFTER_MS,
     staffHours: e.STAFF_HOURS,
+    staffSecurity: Object.freeze({ signInFailuresPerAddress: e.STAFF_SIGNIN_FAILURES_PER_ADDRESS, signInWindowMs: e.STAFF_SIGNIN_WINDOW_MS, sessionMaxAgeMs: e.STAFF_SESSION_MAX_AGE_MS }),
+    webchatFrameAncestors: e.WEBCHAT_FRAME_ANCESTORS,
     booking: Object.freeze({ windows: Object.freeze(e.BOOKING_WINDOWS), capacity: e.BOOKING_CAPACITY, holidays: e.BOOKING_HOLIDAYS, daysAhead: e.BOOKING_DAYS_AHEAD }),
     rateLimits: Object.freeze({ perAddress: e.RATE_LIMIT_PER_MINUTE, messagesPerConversation: e.MESSAGES_PER_MINUTE, windowMs: e.RATE_LIMIT_WINDOW_MS }),
   });

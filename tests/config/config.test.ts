@@ -84,6 +84,37 @@ describe('loadConfig with values', () => {
   });
 });
 
+describe('loadConfig retention', () => {
+  it('keeps drafts 90 days, transcripts and rejected requests a year, documents two years, and purges daily at 03:00', () => {
+    expect(loadConfig({}).retention).toEqual({ draftDays: 90, transcriptDays: 365, rejectedDays: 365, documentDays: 730, schedule: '0 3 * * *' });
+  });
+
+  it('reads each limit, 0 keeping a record type forever, and a cron pattern', () => {
+    const config = loadConfig({
+      RETENTION_DRAFT_DAYS: '30',
+      RETENTION_TRANSCRIPT_DAYS: '0',
+      RETENTION_REJECTED_DAYS: '180',
+      RETENTION_DOCUMENT_DAYS: '1095',
+      RETENTION_SCHEDULE: '15 2 * * 0',
+    });
+    expect(config.retention).toEqual({ draftDays: 30, transcriptDays: 0, rejectedDays: 180, documentDays: 1095, schedule: '15 2 * * 0' });
+    expect(Object.isFrozen(config.retention)).toBe(true);
+  });
+
+  it.each([
+    ['RETENTION_DRAFT_DAYS', '-1', 'expected a whole number of days (0 keeps forever)'],
+    ['RETENTION_TRANSCRIPT_DAYS', '1.5', 'expected a whole number of days'],
+    ['RETENTION_REJECTED_DAYS', 'a year', 'expected a whole number of days'],
+    ['RETENTION_DOCUMENT_DAYS', '99999', 'expected a whole number of days'],
+    ['RETENTION_SCHEDULE', 'daily', 'expected a cron pattern of 5 or 6 fields'],
+    ['RETENTION_SCHEDULE', '0 3 * *', 'expected a cron pattern of 5 or 6 fields'],
+  ])('refuses %s=%s', (name, value, expects) => {
+    const error = configError({ [name]: value });
+    expect(error.variable).toBe(name);
+    expect(error.message).toContain(expects);
+  });
+});
+
 describe('loadConfig refuses wrong values with one readable line', () => {
   it.each([
     ['PORT', 'abc', 'expected a port number'],
