@@ -31,6 +31,13 @@ export type AppProcess = {
   rss(): number;
   /** SIGTERM and wait; then delete its Redis keys and data folder unless `keep` is set. */
   stop(options?: { keep?: boolean }): Promise<void>;
+  /**
+   * `kill -9` and wait until the process is gone; keeps its Redis keys and data folder, so a new
+   * `startAppProcess` with the same `dataDir` and `prefix` is the same bot restarted after a crash.
+   */
+  kill(): Promise<void>;
+  /** The last few KB the process wrote to stdout and stderr (for a failing test's message). */
+  output(): string;
 };
 
 /**
@@ -38,11 +45,25 @@ export type AppProcess = {
  * the load generator in this process does not share its event loop. Waits until `/readyz` answers.
  * Logs are at `warn`: request logging would measure the logger, not the bot.
  */
-export async function startAppProcess(options: { redisUrl: string; env?: Record<string, string>; args?: string[]; dataDir?: string; prefix?: string }): Promise<AppProcess> {
+export async function startAppProcess(options: {
+  redisUrl: string;
+  env?: Record<string, string>;
+  args?: string[];
+  dataDir?: string;
+  prefix?: string;
+  /** Node options before the entry point, e.g. `['--cpu-prof']` or `['--import', preload]`. */
+  nodeArgs?: string[];
+  /** The script to run instead of `src/main.ts`, e.g. a compiled `main.js` (`--import tsx` only for a `.ts` entry). */
+  entry?: string;
+  /** How long to wait for `/readyz` before giving up; default 60 s (a loaded machine may need more). */
+  readyTimeoutMs?: number;
+}): Promise<AppProcess> {
   const port = await freePort();
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'injab-bench-'));
   const prefix = options.prefix ?? `bench-${crypto.randomBytes(4).toString('hex')}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'main.ts'), ...(options.args ?? [])], {
+  const entry = options.entry ?? path.join(ROOT, 'src', 'main.ts');
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, ...(options.nodeArgs ?? []), entry, ...(options.args ?? [])], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -67,7 +88,8 @@ export async function startAppProcess(options: { redisUrl: string; env?: Record<
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}:\n${output}`);
     try {
@@ -78,7 +100,7 @@ export async function startAppProcess(options: { redisUrl: string; env?: Record<
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the app did not become ready in 60 s:\n${output}`);
+      throw new Error(`the app did not become ready in ${readyTimeoutMs / 1000} s:\n${output}`);
     }
     await sleep(100);
   }
@@ -94,8 +116,17 @@ export async function startAppProcess(options: { redisUrl: string; env?: Record<
       const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
       return kb ? Number(kb) * 1024 : 0;
     },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    output() {
+      return output;
+    },
     async stop(stopOptions = {}) {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await Promise.race([exited, sleep(15_000)]);

@@ -78,24 +78,43 @@ export function dayProblem(day: string, nowMs: number, calendar: BookingCalendar
 }
 
 /**
+ * Date formatters, built once per locale and shape: an `Intl.DateTimeFormat` costs about a
+ * millisecond to construct (the Umm al-Qura calendar most), and reminders format days in bursts.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: 'ar' | 'en', shape: 'gregorian' | 'hijri' | 'hijri-short'): Intl.DateTimeFormat {
+  const key = `${locale}/${shape}`;
+  let found = formatters.get(key);
+  if (!found) {
+    const base = { timeZone: 'Asia/Riyadh', numberingSystem: 'latn' } as const;
+    found =
+      shape === 'gregorian'
+        ? new Intl.DateTimeFormat(locale, { ...base, weekday: 'long', day: 'numeric', month: 'long' })
+        : new Intl.DateTimeFormat(locale === 'ar' ? 'ar-SA' : 'en', {
+            ...base,
+            calendar: 'islamic-umalqura',
+            day: 'numeric',
+            month: 'long',
+            ...(shape === 'hijri' ? { year: 'numeric' } : {}),
+          });
+    formatters.set(key, found);
+  }
+  return found;
+}
+
+/**
  * A day as beneficiaries read it, Gregorian and Hijri (Umm al-Qura) side by side, with Latin digits
  * as the rest of the bot writes them: «الأحد 29 نوفمبر — 19 جمادى الآخرة 1448 هـ».
  */
 export function formatDay(day: string, locale: 'ar' | 'en'): string {
   const at = new Date(`${day}T12:00:00+03:00`);
-  const base = { timeZone: 'Asia/Riyadh', numberingSystem: 'latn' } as const;
-  const gregorian = new Intl.DateTimeFormat(locale, { ...base, weekday: 'long', day: 'numeric', month: 'long' }).format(at);
-  const hijri = new Intl.DateTimeFormat(locale === 'ar' ? 'ar-SA' : 'en', { ...base, calendar: 'islamic-umalqura', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
-  return `${gregorian.replace('،', '')} — ${hijri}`;
+  return `${formatter(locale, 'gregorian').format(at).replace('،', '')} — ${formatter(locale, 'hijri').format(at)}`;
 }
 
 /** Short enough for a button: «الأحد 29 نوفمبر · 19 جمادى الآخرة». */
 export function formatDayChoice(day: string, locale: 'ar' | 'en'): string {
   const at = new Date(`${day}T12:00:00+03:00`);
-  const base = { timeZone: 'Asia/Riyadh', numberingSystem: 'latn' } as const;
-  const gregorian = new Intl.DateTimeFormat(locale, { ...base, weekday: 'long', day: 'numeric', month: 'long' }).format(at);
-  const hijri = new Intl.DateTimeFormat(locale === 'ar' ? 'ar-SA' : 'en', { ...base, calendar: 'islamic-umalqura', day: 'numeric', month: 'long' }).format(at);
-  return `${gregorian.replace('،', '')} · ${hijri}`;
+  return `${formatter(locale, 'gregorian').format(at).replace('،', '')} · ${formatter(locale, 'hijri-short').format(at)}`;
 }
 
 /** A window as «9:00 ص – 11:00 ص» / «9:00 AM – 11:00 AM». */
