@@ -289,7 +289,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           connection: senderRedis,
           prefix: bullPrefix,
           logger,
-          createWorker: (queueName, canSend) => createOutboundWorker({ ...outboundWorkerDeps, connection: senderRedis, queueName, autorun: false, canSend }),
+          // One browser session sends one message at a time.
+          createWorker: (queueName, canSend) => createOutboundWorker({ ...outboundWorkerDeps, connection: senderRedis, queueName, autorun: false, canSend, concurrency: 1 }),
         })
       : null;
     if (senderOutbound) closers.push({ name: 'channel sender queues', close: () => senderOutbound.close() });

@@ -87,7 +87,44 @@ export type OutboundWorkerDependencies = {
   holdAutomatic?: (turn: TurnData) => Promise<number | null>;
   /** Called once a message has failed its last attempt (the staff console shows it). */
   onGaveUp?: (failure: { jobId: string; conversationId: string }) => Promise<void>;
+  /** Jobs in flight at once in this process; default {@link OUTBOUND_CONCURRENCY}. */
+  concurrency?: number;
 };
+
+/**
+ * Messages in flight at once per process. One conversation's messages still go one after another,
+ * in the order the worker took them (see {@link KeyedChain}); the parallelism is across
+ * conversations, so a broadcast is not held to one platform round trip at a time, and a Telegram
+ * message waiting for its pacing slot does not hold back a WhatsApp one (benchmark 7).
+ */
+export const OUTBOUND_CONCURRENCY = 16;
+
+/**
+ * Runs tasks one after another per key, in the order they were given, and different keys side by
+ * side. Forgets a key once its last task has settled.
+ */
+export class KeyedChain {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+
+  /** Keys with a task queued or running. */
+  get size(): number {
+    return this.tails.size;
+  }
+}
 
 /**
  * Sends queued messages through the conversation's own channel, in line with its turns. The job id
@@ -98,42 +135,45 @@ export type OutboundWorkerDependencies = {
 export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
   const queueName = deps.queueName ?? OUTBOUND_QUEUE;
   const log = deps.logger.child({ queue: queueName });
+  const inOrder = new KeyedChain();
   const worker = new Worker(
     queueName,
-    async (job, token) => {
-      // Sent already, its words dropped (`forgetText`): a run after a stall has nothing left to send.
-      if ((job.data as { done?: unknown } | undefined)?.done === true) return;
-      const payload = outboundPayload.parse(job.data);
-      if (deps.forward && (await deps.forward(job))) return forgetText(job, payload, log);
-      if (deps.canSend && !deps.canSend()) {
-        await job.moveToDelayed(Date.now() + SENDER_RECHECK_MS, token);
-        throw new DelayedError();
-      }
-      let holdUntil: number | null = null;
-      try {
-        holdUntil = await deps.runner.proactive(payload.conversationId, async (context, turn) => {
-          const hold = payload.automatic && deps.holdAutomatic ? await deps.holdAutomatic(turn) : null;
-          if (hold !== null) return hold;
-          const locale = turn.state.locale ?? turn.conversation.locale ?? DEFAULT_LOCALE;
-          const text = payload.text ?? deps.i18n.t(locale, payload.key ?? '', paramsIn(locale, payload.params));
-          await context.sendActivity({ id: String(job.id), type: 'message', locale, text, channelData: { author: payload.author } });
-          return null;
-        });
-      } catch (error) {
-        if (error instanceof AppError && !error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);
-        throw error;
-      }
-      if (holdUntil !== null) {
-        log.info({ event: 'outbound.held', jobId: job.id, conversationId: payload.conversationId }, 'automatic message held');
-        await job.moveToDelayed(Date.now() + Math.max(1000, holdUntil - Date.now()), token);
-        throw new DelayedError();
-      }
-      log.info({ event: 'outbound.sent', jobId: job.id, conversationId: payload.conversationId }, 'outbound message sent');
-      await forgetText(job, payload, log);
-    },
-    // One at a time: a staff reply and the "resolved" notice after it must arrive in that order.
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 1, autorun: deps.autorun ?? true },
+    // A staff reply and the "resolved" notice after it must arrive in that order: one conversation's
+    // jobs run one at a time, in the order this worker took them.
+    async (job, token) => inOrder.run(conversationOf(job), () => processJob(job, token)),
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? OUTBOUND_CONCURRENCY, autorun: deps.autorun ?? true },
   );
+  async function processJob(job: Job, token: string | undefined): Promise<void> {
+    // Sent already, its words dropped (`forgetText`): a run after a stall has nothing left to send.
+    if ((job.data as { done?: unknown } | undefined)?.done === true) return;
+    const payload = outboundPayload.parse(job.data);
+    if (deps.forward && (await deps.forward(job))) return forgetText(job, payload, log);
+    if (deps.canSend && !deps.canSend()) {
+      await job.moveToDelayed(Date.now() + SENDER_RECHECK_MS, token);
+      throw new DelayedError();
+    }
+    let holdUntil: number | null = null;
+    try {
+      holdUntil = await deps.runner.proactive(payload.conversationId, async (context, turn) => {
+        const hold = payload.automatic && deps.holdAutomatic ? await deps.holdAutomatic(turn) : null;
+        if (hold !== null) return hold;
+        const locale = turn.state.locale ?? turn.conversation.locale ?? DEFAULT_LOCALE;
+        const text = payload.text ?? deps.i18n.t(locale, payload.key ?? '', paramsIn(locale, payload.params));
+        await context.sendActivity({ id: String(job.id), type: 'message', locale, text, channelData: { author: payload.author } });
+        return null;
+      });
+    } catch (error) {
+      if (error instanceof AppError && !error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);
+      throw error;
+    }
+    if (holdUntil !== null) {
+      log.info({ event: 'outbound.held', jobId: job.id, conversationId: payload.conversationId }, 'automatic message held');
+      await job.moveToDelayed(Date.now() + Math.max(1000, holdUntil - Date.now()), token);
+      throw new DelayedError();
+    }
+    log.info({ event: 'outbound.sent', jobId: job.id, conversationId: payload.conversationId }, 'outbound message sent');
+    await forgetText(job, payload, log);
+  }
   worker.on('failed', (job, error) => {
     log.warn({ event: 'outbound.failed', jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'outbound send failed');
     const gaveUp = job && (error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1));
@@ -160,6 +200,12 @@ async function forgetText(job: Job, payload: z.infer<typeof outboundPayload>, lo
   } catch (error) {
     log.warn({ err: error, event: 'outbound.forget_failed', jobId: job.id }, 'could not drop the text of a sent message from its job');
   }
+}
+
+/** The conversation a job writes to ('' for a job too broken to name one: it fails on its own). */
+function conversationOf(job: Job): string {
+  const id = (job.data as { conversationId?: unknown } | undefined)?.conversationId;
+  return typeof id === 'string' ? id : '';
 }
 
 /** Parameters for one language: a `{ ar, en }` value becomes the text for `locale`. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { enqueueOutbound } from '../../src/queues/outbound-queue.js';
+import { enqueueOutbound, KeyedChain } from '../../src/queues/outbound-queue.js';
 import { DirectLineClient, type WireActivity } from '../helpers/directline-client.js';
 import { useTestApp } from '../helpers/test-app.js';
 
@@ -51,7 +51,46 @@ describe('the outbound queue', () => {
     }
   });
 
+  it('keeps each conversation\'s messages in the order they were queued while sending to several conversations at once', async () => {
+    const visitors = await Promise.all([0, 1, 2].map(async (n) => {
+      const dl = await DirectLineClient.start(t().url, `visitor-order-${n}`);
+      await dl.say('السلام عليكم');
+      return dl;
+    }));
+    for (let i = 1; i <= 6; i += 1) {
+      for (const dl of visitors) {
+        await enqueueOutbound(t().app.outbound, { conversationId: dl.conversationId, idempotencyKey: `order-${dl.conversationId.slice(0, 8)}-${i}`, text: `رسالة رقم ${i}` });
+      }
+    }
+    for (const dl of visitors) {
+      const activities = await waitForBot(dl, (a) => a.text === 'رسالة رقم 6');
+      const numbered = activities.map((a) => a.text ?? '').filter((text) => text.startsWith('رسالة رقم'));
+      expect(numbered).toEqual([1, 2, 3, 4, 5, 6].map((i) => `رسالة رقم ${i}`));
+    }
+  });
+
   it('refuses a job id with a colon before it reaches Redis', async () => {
     await expect(enqueueOutbound(t().app.outbound, { conversationId: 'x', idempotencyKey: 'a:b', text: 'hi' })).rejects.toThrow();
+  });
+});
+
+describe('KeyedChain', () => {
+  it('runs one key\'s tasks in the order given, even when an earlier one is slower or fails, and other keys alongside', async () => {
+    const chain = new KeyedChain();
+    const log: string[] = [];
+    const task = (name: string, ms: number, fail = false) => async () => {
+      await sleep(ms);
+      log.push(name);
+      if (fail) throw new Error(name);
+    };
+    const results = await Promise.allSettled([
+      chain.run('a', task('a1', 40, true)),
+      chain.run('a', task('a2', 1)),
+      chain.run('b', task('b1', 10)),
+      chain.run('a', task('a3', 1)),
+    ]);
+    expect(log).toEqual(['b1', 'a1', 'a2', 'a3']);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(chain.size).toBe(0);
   });
 });
