@@ -5,6 +5,7 @@ import { projectRoot } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { staffClient } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
+import { registeredRoutes } from '../helpers/routes.js';
 
 /**
  * Every answer of the server carries the security headers, whatever route gave it: this walks every
@@ -13,25 +14,6 @@ import { useTestApp } from '../helpers/test-app.js';
 const SITE = 'https://www.injab.example';
 const t = useTestApp({ env: { TRUST_PROXY: 'true', WEBCHAT_FRAME_ANCESTORS: `'self' ${SITE}` } });
 const staff = staffClient(t);
-
-type Route = { path: string; methods: string[] };
-
-/** The routes of `printRoutes({commonPrefix: false})`: one per line, children indented four characters a level. */
-function registeredRoutes(): Route[] {
-  const tree = t().app.http?.printRoutes({ commonPrefix: false }) ?? '';
-  const stack: string[] = [];
-  const routes: Route[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^(.*?)(?:├── |└── )(\S+) \(([A-Z, ]+)\)/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? '').length / 4;
-    stack.length = depth;
-    const full = `${depth > 0 ? stack[depth - 1] : ''}${match[2] ?? ''}`;
-    stack.push(full);
-    routes.push({ path: full, methods: (match[3] ?? '').split(', ').filter((m) => m !== 'HEAD') });
-  }
-  return routes;
-}
 
 /** Every file of the public folder as a URL path (index.html also as its folder). */
 function pages(): string[] {
@@ -70,7 +52,7 @@ function expectCommon(res: Response, where: string): void {
 
 describe('security headers on every route', () => {
   it('walks every registered route: API answers carry a deny-all CSP, are never framed, and staff API answers are never stored', async () => {
-    const routes = registeredRoutes().filter((r) => r.path !== '*' && r.path !== '/*');
+    const routes = registeredRoutes(t().app).filter((r) => r.path !== '*' && r.path !== '/*');
     expect(routes.length).toBeGreaterThan(40);
     const admin = await staff.account('admin');
     let checked = 0;

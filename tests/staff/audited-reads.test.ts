@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DirectLineClient } from '../helpers/directline-client.js';
 import { staffClient, type StaffAccount } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
+import { registeredRoutes } from '../helpers/routes.js';
 
 /**
  * Every read of a beneficiary's record by staff is audited: who (actor), what (action, subject) and
@@ -53,19 +54,9 @@ const NOT_RECORDS: Record<string, string> = {
 };
 
 function staffGetRoutes(): string[] {
-  const tree = t().app.http?.printRoutes({ commonPrefix: false }) ?? '';
-  const stack: string[] = [];
-  const routes: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^(.*?)(?:├── |└── )(\S+) \(([A-Z, ]+)\)/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? '').length / 4;
-    stack.length = depth;
-    const full = `${depth > 0 ? stack[depth - 1] : ''}${match[2] ?? ''}`;
-    stack.push(full);
-    if (full.startsWith('/staff/api/') && (match[3] ?? '').split(', ').includes('GET')) routes.push(full);
-  }
-  return routes;
+  return registeredRoutes(t().app)
+    .filter((r) => r.path.startsWith('/staff/api/') && r.methods.includes('GET'))
+    .map((r) => r.path);
 }
 
 /** One beneficiary with a record of every kind. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DirectLineClient } from '../helpers/directline-client.js';
 import { staffClient } from '../helpers/staff-client.js';
 import { useTestApp } from '../helpers/test-app.js';
+import { registeredRoutes } from '../helpers/routes.js';
 
 /**
  * The OpenAPI document tells client developers what the routes really return: every staff API
@@ -13,20 +14,9 @@ const staff = staffClient(t);
 type Doc = { paths: Record<string, Record<string, { summary: string }>> };
 
 function routesOf(): string[] {
-  const tree = t().app.http?.printRoutes({ commonPrefix: false }) ?? '';
-  const stack: string[] = [];
-  const routes: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^(.*?)(?:├── |└── )(\S+) \(([A-Z, ]+)\)/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? '').length / 4;
-    stack.length = depth;
-    const full = `${depth > 0 ? stack[depth - 1] : ''}${match[2] ?? ''}`;
-    stack.push(full);
-    if (!full.startsWith('/staff/api/') || full === '/staff/api/openapi.json') continue;
-    for (const method of (match[3] ?? '').split(', ').filter((m) => m !== 'HEAD')) routes.push(`${method.toLowerCase()} ${full.replace(/:(\w+)/g, '{$1}')}`);
-  }
-  return routes;
+  return registeredRoutes(t().app)
+    .filter((r) => r.path.startsWith('/staff/api/') && r.path !== '/staff/api/openapi.json')
+    .flatMap((r) => r.methods.map((method) => `${method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`));
 }
 
 async function doc(): Promise<Doc> {
