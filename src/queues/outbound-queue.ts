@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { I18n } from '../i18n/i18n.js';
 import { DEFAULT_LOCALE, type Locale } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
+import { LocalTurnLock } from '../turn/turn-lock.js';
 import type { TurnRunner } from '../turn/turn-runner.js';
 import type { TurnData } from '../bot/turn-data.js';
 
@@ -93,38 +94,12 @@ export type OutboundWorkerDependencies = {
 
 /**
  * Messages in flight at once per process. One conversation's messages still go one after another,
- * in the order the worker took them (see {@link KeyedChain}); the parallelism is across
+ * in the order the worker took them (a {@link LocalTurnLock} keyed by conversation); the parallelism is across
  * conversations, so a broadcast is not held to one platform round trip at a time, and a Telegram
  * message waiting for its pacing slot does not hold back a WhatsApp one (benchmark 7).
  */
 export const OUTBOUND_CONCURRENCY = 16;
 
-/**
- * Runs tasks one after another per key, in the order they were given, and different keys side by
- * side. Forgets a key once its last task has settled.
- */
-export class KeyedChain {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(task, task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return result;
-  }
-
-  /** Keys with a task queued or running. */
-  get size(): number {
-    return this.tails.size;
-  }
-}
 
 /**
  * Sends queued messages through the conversation's own channel, in line with its turns. The job id
@@ -135,7 +110,7 @@ export class KeyedChain {
 export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
   const queueName = deps.queueName ?? OUTBOUND_QUEUE;
   const log = deps.logger.child({ queue: queueName });
-  const inOrder = new KeyedChain();
+  const inOrder = new LocalTurnLock();
   const worker = new Worker(
     queueName,
     // A staff reply and the "resolved" notice after it must arrive in that order: one conversation's
