@@ -103,7 +103,8 @@ function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, command)));
 }
 
-function freePort(): Promise<number> {
+/** A local port nobody listens on right now (for a private redis-server, and for tests and benchmarks). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { TelegramApiDouble } from '../adapters/telegram-api-double.js';
 import { GraphDouble } from '../adapters/whatsapp-cloud-graph-double.js';
 import { DirectLineClient } from '../helpers/directline-client.js';
 import { removeDir, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { freePort } from '../../src/redis/redis-connection.js';
 
 /**
  * Redis goes away while beneficiaries write (issue 10, "Reliability"). The issue says 10 s; the
@@ -214,16 +214,6 @@ async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 10_000): P
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function startRedisServer(redisPort: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
