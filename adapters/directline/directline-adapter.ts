@@ -9,6 +9,7 @@ import { ChannelAdapter, type ChannelCapabilities } from '../../src/channels/cha
 export class DirectLineAdapter extends ChannelAdapter {
   readonly channel = 'webchat';
   readonly capabilities: ChannelCapabilities = { maxActions: 10, maxActionTitle: 60, maxTextLength: 4000, typing: true };
+  override readonly transcriptIsWire = true;
 
   override async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     return activities.map((activity) => ({ id: activity.id ?? '' }));

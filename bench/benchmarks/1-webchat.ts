@@ -2,6 +2,7 @@ import { startAppProcess } from '../lib/app-process.js';
 import { compiledEntry } from '../lib/compiled-app.js';
 import { startNullBotProcess } from '../lib/null-bot.js';
 import { processCpuMs } from '../lib/proc.js';
+import { profileArgs } from '../lib/profile-args.js';
 import type { Benchmark, BenchOptions } from '../lib/types.js';
 import { runClosedLoop, VISIT, type ClosedLoopResult } from '../lib/webchat-workload.js';
 
@@ -48,7 +49,7 @@ export const benchmark: Benchmark = {
       await nullBot.stop();
     }
     options.log('bot');
-    const app = await startAppProcess({ redisUrl: options.redisUrl, entry: await compiledEntry() });
+    const app = await startAppProcess({ redisUrl: options.redisUrl, entry: await compiledEntry(), nodeArgs: profileArgs() });
     let bot: Measured;
     try {
       bot = await measure(app.url, app.pid, () => app.rss(), options);

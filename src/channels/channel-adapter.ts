@@ -33,6 +33,12 @@ export abstract class ChannelAdapter extends BotAdapter {
   /** The channel id written into activities and conversation records, e.g. `webchat`. */
   abstract readonly channel: string;
   abstract readonly capabilities: ChannelCapabilities;
+  /**
+   * Whether the transcript itself is what the beneficiary reads (web chat: clients read replies from
+   * it), so a reply is sent the moment it is written: recorded as `sent` in the same write, with no
+   * second write for the outcome of a send that cannot fail.
+   */
+  readonly transcriptIsWire: boolean = false;
 
   /**
    * Runs one inbound activity through the middleware and the bot logic. `prepare` puts what the

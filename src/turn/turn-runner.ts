@@ -74,7 +74,7 @@ export class TurnRunner {
   /** Makes a channel known and records every message it sends in the transcript. */
   register(adapter: ChannelAdapter): void {
     this.adapters.set(adapter.channel, adapter);
-    adapter.use({ onTurn: (context, next) => this.recordOutgoing(context, next) });
+    adapter.use({ onTurn: (context, next) => this.recordOutgoing(context, next, adapter.transcriptIsWire) });
   }
 
   adapter(channel: string): ChannelAdapter | undefined {
@@ -122,17 +122,18 @@ export class TurnRunner {
   /** Runs every incoming message of the conversation not yet handled, oldest first. */
   async drain(conversationId: string): Promise<void> {
     await this.deps.lock.run(`conv-${conversationId}`, async () => {
+      let current = await this.deps.store.conversations.get(conversationId);
+      if (!current) return;
       for (;;) {
-        const conversation = await this.deps.store.conversations.get(conversationId);
-        if (!conversation) return;
         const pending = await this.deps.store.messages.list(conversationId, {
-          afterSeq: conversation.processedSeq,
+          afterSeq: current.processedSeq,
           direction: 'incoming',
           limit: DRAIN_BATCH,
         });
-        if (pending.length === 0) return;
-        let current = conversation;
         for (const message of pending) current = await this.runOne(current, message);
+        // A short batch was everything: a message appended since then belongs to a receive that
+        // is waiting for this lock and drains it itself. Only a full batch may have more behind it.
+        if (pending.length < DRAIN_BATCH) return;
       }
     });
   }
@@ -261,16 +262,18 @@ export class TurnRunner {
    * Writes each outgoing activity to the transcript before the channel sends it (delivery `pending`),
    * then records what the channel said: `sent` with the platform's id for the message, or `failed`
    * with a short error code (and the error goes on to the caller, e.g. the outbound queue's retry).
-   * Later reports (WhatsApp's delivered/read) move the state on through the store.
+   * Later reports (WhatsApp's delivered/read) move the state on through the store. On a channel
+   * whose transcript is the wire (web chat) the message is written as `sent` at once.
    */
-  private async recordOutgoing(context: TurnContext, next: () => Promise<void>): Promise<void> {
+  private async recordOutgoing(context: TurnContext, next: () => Promise<void>, transcriptIsWire: boolean): Promise<void> {
     keepGivenIds(context);
     const replyId = replyIds(context.activity);
     context.onSendActivities(async (ctx, activities, send) => {
       const conversationId = ctx.activity.conversation?.id;
       const recorded: (Recorded | null)[] = [];
-      for (const activity of activities) recorded.push(await this.writeOutgoing(conversationId, activity, replyId));
-      if (!conversationId) return send();
+      for (const activity of activities) recorded.push(await this.writeOutgoing(conversationId, activity, replyId, transcriptIsWire));
+      // Written as sent already: the channel only hands back the ids.
+      if (!conversationId || transcriptIsWire) return send();
       // What the transcript has as sent already went out before a crash (or a stalled job's first
       // run): it is left out of this send, which is what makes a replay answer exactly once.
       const toSend = recorded.flatMap((entry, index) => (entry?.alreadySent ? [] : [{ entry, activity: activities[index] }]));
@@ -298,7 +301,12 @@ export class TurnRunner {
    * A proactive send may name its author (`channelData.author`, e.g. the staff member replying); it
    * is recorded as such and taken off the activity, so staff ids never reach the channel.
    */
-  private async writeOutgoing(conversationId: string | undefined, activity: Partial<Activity>, replyId: () => string): Promise<Recorded | null> {
+  private async writeOutgoing(
+    conversationId: string | undefined,
+    activity: Partial<Activity>,
+    replyId: () => string,
+    transcriptIsWire: boolean,
+  ): Promise<Recorded | null> {
     const givenId = takeChannelData(activity, GIVEN_ID);
     if (activity.type === 'typing') return null;
     activity.id ??= typeof givenId === 'string' && givenId !== '' ? givenId : replyId();
@@ -311,7 +319,7 @@ export class TurnRunner {
       author,
       activity: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
       dedupeKey: `out:${activity.id}`,
-      delivery: { state: 'pending', at: new Date(), platformId: null, error: null },
+      delivery: { state: transcriptIsWire ? 'sent' : 'pending', at: new Date(), platformId: null, error: null },
     });
     const alreadySent = duplicate && message.delivery && SENT_STATES.has(message.delivery.state) ? message.delivery : null;
     return { seq: message.seq, activityId: activity.id, alreadySent };

@@ -4,6 +4,7 @@
  */
 import mongoose from 'mongoose';
 import type { Cipher } from '../../security/cipher.js';
+import { withOpenCache } from '../../security/open-cache.js';
 import type { Store } from '../types.js';
 import {
   createAuditRepository,
@@ -37,7 +38,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     await connection.close();
     throw error;
   }
-  const ctx = { models, cipher: options.cipher };
+  const ctx = { models, cipher: withOpenCache(options.cipher) };
   const files = createGridFsFileRepository(db, options.cipher);
   const retention = createMongoRetention(ctx);
   return {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Cipher } from '../../security/cipher.js';
+import { withOpenCache } from '../../security/open-cache.js';
 import { purgeExpired } from '../retention.js';
 import type { Store } from '../types.js';
 import { createAuditRepository } from './audit.js';
@@ -43,7 +44,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     db.close();
     throw error;
   }
-  const ctx = createContext(db, options.cipher);
+  // Rows read back what was sealed moments before (see withOpenCache); files are not cached.
+  const ctx = createContext(db, withOpenCache(options.cipher));
   const inMemory = options.file === ':memory:' || options.file === '';
   const filesDir = inMemory
     ? path.join(os.tmpdir(), `injab-files-${crypto.randomBytes(8).toString('hex')}`)
