@@ -51,6 +51,7 @@ import { createStore } from './store/create-store.js';
 import type { PurgeReport, Store } from './store/types.js';
 import { RedisTurnLock } from './turn/turn-lock.js';
 import { TurnRunner } from './turn/turn-runner.js';
+import { TurnSweeper } from './turn/turn-sweeper.js';
 
 /**
  * Which parts run in this process: everything (`npm start`), HTTP only, queue workers only, or
@@ -369,9 +370,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         ],
       });
       const server = http;
+      // Closes right after http: turns of messages acknowledged before the close still run.
+      closers.push({ name: 'turns in flight', close: () => runner.settle() });
       // Registered last, so it closes first: stop accepting and let turns in flight finish.
       closers.push({ name: 'http', close: () => server.close() });
     }
+
+    const sweeper = new TurnSweeper(runner, { logger });
 
     return {
       config,
@@ -395,6 +400,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           await channel.start();
           closers.push({ name: `channel ${channel.adapter.channel}`, close: () => channel.stop() });
         }
+        closers.push({ name: 'turn sweeper', close: async () => sweeper.stop() });
+        sweeper.start();
         return address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
       },
       stop: closeAll,

@@ -61,7 +61,8 @@ export function createTelegramChannel(deps: ChannelDependencies): ChannelModule 
         ...(from.language_code ? { locale: from.language_code } : {}),
         ...activity,
       },
-      { dedupeKey: String(update.update_id) },
+      // Confirmed to Telegram once stored; the turn runs after (see TurnRunner.drainSoon).
+      { dedupeKey: String(update.update_id), awaitTurn: false },
     );
   };
 

@@ -81,8 +81,9 @@ async function receiveMessage(message: InboundMessage, senderName: string | unde
   const conversation = await conversationFor(store, options.channel, message.from);
   const { attachments, refusal } = await downloadMedia(message, conversation, options);
   const activity = toActivity(conversation, message, senderName, attachments, refusal);
-  // While Redis is away: 503, nothing stored; Meta delivers it again.
-  const { duplicate } = await runner.receive(conversation, activity, { dedupeKey: message.id, refuseWhenUnavailable: true });
+  // While Redis is away: 503, nothing stored; Meta delivers it again. Acknowledged once stored: the
+  // turn runs after the answer to Meta (a crash in between is answered by the turn sweeper).
+  const { duplicate } = await runner.receive(conversation, activity, { dedupeKey: message.id, refuseWhenUnavailable: true, awaitTurn: false });
   if (duplicate) {
     // A redelivery: the first delivery's file is the one the transcript points to.
     for (const attachment of attachments) {

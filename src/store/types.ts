@@ -340,6 +340,12 @@ export interface ConversationRepository {
   update(id: string, patch: Patch<Omit<ConversationRecord, 'lastSeq'>>): Promise<ConversationRecord>;
   /** Newest first. `contactId` gives one beneficiary's conversations on every channel (their data, its erasure). */
   list(filter: { status?: ConversationStatus; channel?: string; contactId?: string } & Page): Promise<ConversationRecord[]>;
+  /**
+   * Ids of conversations with an incoming message past `processedSeq`: stored, but its turn never
+   * ran (cut off by a crash, or by Redis going away after it was stored). Least recently updated
+   * first; `updatedSince` leaves out conversations untouched since then.
+   */
+  listUnhandled(options: { updatedSince?: Date; limit: number }): Promise<string[]>;
 }
 
 export interface MessageRepository {

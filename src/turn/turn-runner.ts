@@ -68,6 +68,8 @@ const SENT_STATES: ReadonlySet<string> = new Set(['sent', 'delivered', 'read']);
  */
 export class TurnRunner {
   private readonly adapters = new Map<string, ChannelAdapter>();
+  /** Drains started by `drainSoon` and not finished yet. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: TurnRunnerDependencies) {}
 
@@ -92,7 +94,16 @@ export class TurnRunner {
   async receive(
     conversation: ConversationRecord,
     activity: Partial<Activity>,
-    options: { dedupeKey?: string; refuseWhenUnavailable?: boolean } = {},
+    options: {
+      dedupeKey?: string;
+      refuseWhenUnavailable?: boolean;
+      /**
+       * false: return once the message is in the transcript and run its turn after (see
+       * {@link TurnRunner.drainSoon}). For webhooks: the platform only needs to know the message is
+       * safe, and a turn run while the platform waits holds its connection and its retries. Default true.
+       */
+      awaitTurn?: boolean;
+    } = {},
   ): Promise<{ message: MessageRecord; duplicate: boolean }> {
     // Refused before anything is stored while Redis is away (`RedisUnavailableError`): the sender's
     // retry (a platform's redelivery, the page's resend) is then the only copy, answered once Redis
@@ -115,8 +126,47 @@ export class TurnRunner {
       activity: incoming as Record<string, unknown>,
       dedupeKey: options.dedupeKey ?? null,
     });
-    await this.drain(conversation.id);
+    if (options.awaitTurn === false) this.drainSoon(conversation.id);
+    else await this.drain(conversation.id);
     return result;
+  }
+
+  /**
+   * Drains a conversation without waiting for it. A failure (Redis gone between the append and the
+   * lock) is logged and left to {@link TurnRunner.sweep}: the message is in the transcript, past
+   * `processedSeq`, so the next sweep or the conversation's next message runs it.
+   */
+  drainSoon(conversationId: string): void {
+    const run: Promise<void> = this.drain(conversationId)
+      .catch((error: unknown) => {
+        this.deps.logger.warn({ err: error, event: 'turn.drain_deferred', conversationId }, 'could not run a stored message now; the sweep will');
+      })
+      .finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
+  }
+
+  /**
+   * Runs the turns of messages that were stored but never ran: after a crash (acknowledged webhooks,
+   * a web chat message cut off mid-turn) or a Redis outage. Each conversation drains under its lock,
+   * so a sweep in every process, or one racing a live receive, runs each message once. Returns how
+   * many conversations had such messages.
+   */
+  async sweep(options: { updatedSince?: Date; limit?: number } = {}): Promise<number> {
+    const ids = await this.deps.store.conversations.listUnhandled({ limit: options.limit ?? 500, ...(options.updatedSince ? { updatedSince: options.updatedSince } : {}) });
+    for (const id of ids) {
+      try {
+        await this.drain(id);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, event: 'turn.sweep_failed', conversationId: id }, 'could not run a stored message; the next sweep tries again');
+      }
+    }
+    if (ids.length > 0) this.deps.logger.info({ event: 'turn.swept', conversations: ids.length }, 'ran messages stored without their turn');
+    return ids.length;
+  }
+
+  /** Waits for the turns started by {@link TurnRunner.drainSoon}: on shutdown, before the store closes. */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   /** Runs every incoming message of the conversation not yet handled, oldest first. */

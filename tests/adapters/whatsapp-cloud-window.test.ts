@@ -46,6 +46,7 @@ async function beneficiaryWrites(t: TestApp, waId: string, text: string): Promis
   const signature = `sha256=${crypto.createHmac('sha256', 's3cret').update(body).digest('hex')}`;
   const res = await fetch(`${t.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
   expect(res.status).toBe(200);
+  await t.app.runner.settle();
   const conversation = await t.app.store.conversations.findByExternal('whatsapp', waId);
   if (!conversation) throw new Error('no conversation');
   return conversation.id;

@@ -43,12 +43,15 @@ function sign(body: string, secret = 's3cret'): string {
   return `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-function post(body: string, signature: string | null): Promise<Response> {
-  return fetch(`${t().url}/webhooks/whatsapp`, {
+/** Posts a delivery, then waits for the turns it started (the webhook is answered before they run). */
+async function post(body: string, signature: string | null): Promise<Response> {
+  const response = await fetch(`${t().url}/webhooks/whatsapp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
     body,
   });
+  await t().app.runner.settle();
+  return response;
 }
 
 /** The words of a sent message, whether plain text or interactive. */

@@ -401,6 +401,8 @@ describe('fuzz: random webhook bodies', () => {
     const sent = graph.sentTo(waId).length;
     const res = await postWhatsApp(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba-1', changes: [{ field: 'messages', value: { ...validValue, messages: [{ ...validValue.messages[0], id: `wamid.${crypto.randomUUID()}` }] } }] }] }));
     expect(res.status).toBe(200);
+    // Acknowledged once stored: the reply follows when the turn has run.
+    await t().app.runner.settle();
     expect(graph.sentTo(waId).length).toBeGreaterThan(sent);
   });
 
@@ -433,6 +435,8 @@ describe('fuzz: random webhook bodies', () => {
     const sent = telegram.sent(chat.id).length;
     const res = await postTelegram({ update_id: (updateId += 1), message: { message_id: 99, date: 0, chat, from, text: 'مرحبا' } });
     expect(res.status).toBe(200);
+    // Acknowledged once stored: the reply follows when the turn has run.
+    await t().app.runner.settle();
     expect(telegram.sent(chat.id).length).toBeGreaterThan(sent);
   });
 });

@@ -139,7 +139,14 @@ beforeAll(async () => {
     sender.acked.push(id);
   }
   const updates = [...telegramPushed.values()].reduce((a, b) => a + b, 0);
-  await waitFor(() => telegram.confirmed.size >= updates && telegramChats.every((chat) => telegram.sentTo(chat).length >= (telegramPushed.get(chat) ?? 0)), 60_000);
+  // Webhooks are acknowledged once stored and answered after: wait for every answer, as a sender would.
+  await waitFor(
+    () =>
+      telegram.confirmed.size >= updates &&
+      telegramChats.every((chat) => telegram.sentTo(chat).length >= (telegramPushed.get(chat) ?? 0)) &&
+      whatsapp.every((sender) => whatsAppReplies(sender.waId) >= sender.acked.length + sender.unacked.length),
+    60_000,
+  );
   // Anything sent twice would arrive about now; give it a moment before counting.
   await sleep(500);
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

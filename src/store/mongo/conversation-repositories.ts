@@ -72,6 +72,34 @@ export function createConversationRepository({ models, cipher }: MongoContext): 
         .exec();
       return docs.map((doc) => conversationMapping.fromDoc(doc, cipher));
     },
+    async listUnhandled(options) {
+      const docs = await Conversation.aggregate<{ _id: string }>([
+        ...(options.updatedSince ? [{ $match: { updatedAt: { $gte: options.updatedSince } } }] : []),
+        {
+          $lookup: {
+            from: models.Message.collection.name,
+            let: { conversationId: '$_id', processedSeq: '$processedSeq' },
+            pipeline: [
+              {
+                $match: {
+                  $expr: {
+                    $and: [{ $eq: ['$conversationId', '$$conversationId'] }, { $gt: ['$seq', '$$processedSeq'] }, { $eq: ['$direction', 'incoming'] }],
+                  },
+                },
+              },
+              { $limit: 1 },
+              { $project: { _id: 1 } },
+            ],
+            as: 'unhandled',
+          },
+        },
+        { $match: { 'unhandled.0': { $exists: true } } },
+        { $sort: { updatedAt: 1, _id: 1 } },
+        { $limit: limitOf(options.limit) },
+        { $project: { _id: 1 } },
+      ]).exec();
+      return docs.map((doc) => doc._id);
+    },
   };
 }
 

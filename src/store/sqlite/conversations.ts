@@ -8,6 +8,7 @@ import {
   dbDate,
   dbDateOrNull,
   int,
+  limitParam,
   oneOf,
   oneOfOrNull,
   openJsonOrNull,
@@ -103,6 +104,16 @@ export function createConversationRepository(ctx: SqliteContext): ConversationRe
       ]);
       const sql = `SELECT * FROM conversations ${where.sql} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
       return asRows(ctx.stmt(sql).all(...where.params, ...pageParams(filter))).map((row) => conversations.fromRow(row, ctx));
+    },
+    async listUnhandled(options) {
+      // The EXISTS probe walks the messages' primary key (conversation_id, seq) from processed_seq on.
+      const sql = `SELECT c.id FROM conversations c
+                   WHERE c.updated_at >= ?
+                     AND EXISTS (SELECT 1 FROM messages m
+                                 WHERE m.conversation_id = c.id AND m.seq > c.processed_seq AND m.direction = 'incoming')
+                   ORDER BY c.updated_at, c.rowid LIMIT ?`;
+      const since = options.updatedSince ? dbDate(options.updatedSince) : '';
+      return asRows(ctx.stmt(sql).all(since, limitParam(options.limit))).map((row) => text(row, 'id'));
     },
   };
 }

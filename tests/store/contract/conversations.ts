@@ -82,6 +82,28 @@ export function conversationContract(store: CurrentStore): void {
       expect(await ids({ channel: 'telegram' })).toEqual([third.id, first.id]);
       expect(await ids({ limit: 1, offset: 1 })).toEqual([second.id]);
     });
+
+    it('lists conversations whose incoming messages were stored but never handled, least recently updated first', async () => {
+      const { conversations, messages } = store();
+      const handled = await conversations.create({ channel: 'telegram', externalId: 'handled' });
+      const { message } = await messages.append(handled.id, { direction: 'incoming', author: beneficiary, activity: activity('hi') });
+      await conversations.update(handled.id, { processedSeq: message.seq });
+      // A reply after the handled message is no message waiting for its turn.
+      await messages.append(handled.id, { direction: 'outgoing', author: { kind: 'bot' }, activity: activity('hello') });
+      const older = await conversations.create({ channel: 'telegram', externalId: 'older' });
+      await messages.append(older.id, { direction: 'incoming', author: beneficiary, activity: activity('one') });
+      await laterTick();
+      const cutoff = new Date();
+      await laterTick();
+      const newer = await conversations.create({ channel: 'whatsapp', externalId: 'newer' });
+      await messages.append(newer.id, { direction: 'incoming', author: beneficiary, activity: activity('two') });
+
+      expect(await conversations.listUnhandled({ limit: 10 })).toEqual([older.id, newer.id]);
+      expect(await conversations.listUnhandled({ limit: 1 })).toEqual([older.id]);
+      expect(await conversations.listUnhandled({ limit: 10, updatedSince: cutoff })).toEqual([newer.id]);
+      await conversations.update(older.id, { processedSeq: 1 });
+      expect(await conversations.listUnhandled({ limit: 10 })).toEqual([newer.id]);
+    });
   });
 }
 
