@@ -35,6 +35,8 @@ const activityBody = z.object({
   from: z.object({ id: z.string().min(1).max(200).optional(), name: z.string().max(200).optional() }).passthrough().optional(),
   value: z.unknown().optional(),
   name: z.string().max(200).optional(),
+  // Bot Framework Web Chat and our page name each message they send; a resend carries the same name.
+  channelData: z.looseObject({ clientActivityID: z.string().min(1).max(100).optional() }).optional(),
 });
 
 const ACCEPTED_TYPES = new Set(['message', 'typing', 'event', 'conversationUpdate']);
@@ -96,8 +98,11 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
     }
     if (body.type !== 'message') return reply.code(200).send({ id: crypto.randomUUID() });
     const activity = userActivity(conversation, body, []);
-    // While Redis is away: 503 with Retry-After, nothing stored; the page sends it again.
-    const { message } = await runner.receive(conversation, activity, { refuseWhenUnavailable: true });
+    // While Redis is away: 503 with Retry-After, nothing stored; the page sends it again. A message the
+    // page sends again after a lost answer (same clientActivityID) is the one already stored: it gets
+    // that message's id and is not answered twice.
+    const clientId = body.channelData?.clientActivityID;
+    const { message } = await runner.receive(conversation, activity, { refuseWhenUnavailable: true, ...(clientId ? { dedupeKey: `client-${clientId}` } : {}) });
     return reply.code(200).send({ id: String(message.activity.id) });
   });
 

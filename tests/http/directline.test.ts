@@ -51,6 +51,25 @@ describe('a Direct Line conversation', () => {
     expect(roles.at(-1)).toBe('bot');
   });
 
+  it('answers a message sent again under the same clientActivityID once, with the first one\'s id', async () => {
+    const dl = await DirectLineClient.start(t().url);
+    const message = { type: 'message', text: 'وش الخدمات اللي تقدمونها؟', from: { id: dl.userId }, channelData: { clientActivityID: 'page-msg-1' } };
+    const first = await dl.post(message);
+    const again = await dl.post(message);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    const firstId = ((await first.json()) as { id: string }).id;
+    expect(((await again.json()) as { id: string }).id).toBe(firstId);
+    // Another message with another name is a message of its own.
+    await dl.post({ ...message, channelData: { clientActivityID: 'page-msg-2' } });
+    const { activities } = (await (await dl.get('0')).json()) as { activities: { id: string; replyToId?: string; from: { role: string } }[] };
+    expect(activities.filter((a) => a.from.role === 'user')).toHaveLength(2);
+    const replies = activities.filter((a) => a.from.role === 'bot' && a.replyToId === firstId);
+    expect(replies.length).toBeGreaterThan(0);
+    expect(activities.filter((a) => a.from.role === 'bot' && a.replyToId === firstId)).toHaveLength(replies.length);
+    const ids = activities.map((a) => a.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('continues a returning visitor\'s conversation from a watermark', async () => {
     const dl = await DirectLineClient.start(t().url);
     await dl.say('hello');

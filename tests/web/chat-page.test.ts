@@ -60,6 +60,26 @@ describe('the web chat page', () => {
     await page.context().close();
   });
 
+  it('sends a message again by itself when the connection drops, and it is answered once', async () => {
+    const page = await openPhone();
+    // The first send never reaches the bot: the connection drops on the way.
+    let dropped = 0;
+    await page.route('**/v3/directline/conversations/*/activities', async (route) => {
+      if (route.request().method() !== 'POST' || dropped > 0) return route.continue();
+      dropped += 1;
+      await route.abort('connectionreset');
+    });
+    await page.fill('#input', 'وش الخدمات اللي تقدمونها؟');
+    await page.keyboard.press('Enter');
+    await page.locator('.msg[data-role="bot"]').first().waitFor({ timeout: 15_000 });
+    expect(dropped).toBe(1);
+    // No error to act on, the text is not handed back, and the message shows once.
+    expect(await page.locator('#notice').isVisible()).toBe(false);
+    expect(await page.inputValue('#input')).toBe('');
+    expect(await page.locator('.msg[data-role="user"]').count()).toBe(1);
+    await page.context().close();
+  });
+
   it('continues the conversation after a reload', async () => {
     const page = await openPhone();
     await page.fill('#input', 'السلام عليكم');

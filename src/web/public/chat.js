@@ -526,8 +526,18 @@
     newBtn.disabled = !list.querySelector('.msg');
   }
 
+  /** Worth sending again as it is: the network dropped, or the server was briefly away (it stored nothing, or the same name finds what it stored). */
+  const isPassing = (e) => !(e instanceof HttpError) || e.status === 502 || e.status === 503 || e.status === 504;
+  const newClientId = () => {
+    const b = new Uint8Array(12);
+    crypto.getRandomValues(b);
+    return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  };
+
   async function deliver(item) {
-    for (let attempt = 0; ; attempt++) {
+    // One name per message for all its attempts: the server answers a resend it already has only once.
+    if (!item.clientId) item.clientId = newClientId();
+    for (let attempt = 0, passing = 0; ; attempt++) {
       const c = await ensureConversation();
       try {
         let res;
@@ -539,13 +549,18 @@
           res = await api(`${API}/${enc(c.conversationId)}/activities`, {
             method: 'POST',
             token: c.token,
-            json: { type: 'message', from: { id: userId, role: 'user' }, text: item.text, locale: item.locale || LOCALES[lang] },
+            json: { type: 'message', from: { id: userId, role: 'user' }, text: item.text, locale: item.locale || LOCALES[lang], channelData: { clientActivityID: item.clientId } },
           });
         }
         return res && res.id != null ? res.id : null;
       } catch (e) {
         if (isGone(e) && attempt < 2) {
           if (conv === c) await resetConversation('sessionExpired');
+          continue;
+        }
+        if (!item.file && isPassing(e) && passing < 2) {
+          passing++;
+          await new Promise((r) => setTimeout(r, Math.min(10, Math.max(1, (e && e.retryAfter) || passing * 2)) * 1000));
           continue;
         }
         throw e;
