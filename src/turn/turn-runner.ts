@@ -45,6 +45,9 @@ type Flooded = 'notice' | 'quiet';
 
 const DRAIN_BATCH = 20;
 
+/** Conversations whose turns may run after their messages were acknowledged, at most, per process. */
+const MAX_UNAWAITED = 1000;
+
 /**
  * Where an activity's own id travels past botbuilder, which drops `id` from everything a turn sends
  * (see `keepGivenIds`); taken off again before the channel sees the activity.
@@ -126,7 +129,9 @@ export class TurnRunner {
       activity: incoming as Record<string, unknown>,
       dedupeKey: options.dedupeKey ?? null,
     });
-    if (options.awaitTurn === false) this.drainSoon(conversation.id);
+    // Past MAX_UNAWAITED turns behind, the sender waits for this one: the platform then slows down
+    // or retries, instead of this process piling up work (and memory) it cannot finish soon.
+    if (options.awaitTurn === false && this.inFlight.size < MAX_UNAWAITED) this.drainSoon(conversation.id);
     else await this.drain(conversation.id);
     return result;
   }

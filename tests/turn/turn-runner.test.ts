@@ -85,6 +85,37 @@ describe('TurnRunner: inbound', () => {
   });
 });
 
+describe('TurnRunner: acknowledged before the turn (webhooks)', () => {
+  it('returns once the message is stored and sends the reply after, in order', async () => {
+    const conversation = await newConversation();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inspect = platform.inspect;
+    platform.inspect = async (activity) => {
+      await gate;
+      return inspect?.(activity);
+    };
+    try {
+      const before = platform.sent.length;
+      const first = await t().app.runner.receive(conversation, incoming(conversation.id, 'السلام عليكم'), { dedupeKey: 'early-1', awaitTurn: false });
+      const second = await t().app.runner.receive(conversation, incoming(conversation.id, 'مساعدة'), { dedupeKey: 'early-2', awaitTurn: false });
+      expect([first.message.seq, second.message.seq]).toEqual([1, 2]);
+      // Both stored, neither answered yet: the turn waits on the platform.
+      expect(platform.sent.length).toBe(before);
+      release();
+      await t().app.runner.settle();
+      const replies = platform.sent.slice(before).map((a) => a.replyToId);
+      expect(replies.length).toBeGreaterThanOrEqual(2);
+      expect(replies[0]).toBe(first.message.activity['id']);
+      expect(replies.at(-1)).toBe(second.message.activity['id']);
+      expect((await t().app.store.conversations.get(conversation.id))?.processedSeq).toBeGreaterThanOrEqual(second.message.seq);
+    } finally {
+      platform.inspect = inspect;
+      release();
+    }
+  });
+});
+
 describe('TurnRunner: delivery of outgoing messages', () => {
   it('writes each message as pending before the channel has it, then sent with the platform id; typing is not transcript', async () => {
     const conversation = await newConversation();
