@@ -1,11 +1,21 @@
+import crypto from 'node:crypto';
 import type { Cipher } from './cipher.js';
 
 export type OpenCacheOptions = {
-  /** Sealed values remembered, most recent first out of the way; default 4,096. */
+  /** Values remembered, the least recently used forgotten first; default 1,024. */
   entries?: number;
-  /** Values longer than this (characters of plain text) are not remembered; default 16,384. */
+  /** Values longer than this (characters of plain text) are not remembered; default 8,192. */
   maxChars?: number;
 };
+
+/**
+ * What a sealed value is remembered by: the SHA-256 of the whole sealed text (a tenth of the cost of
+ * opening it). Not the text itself, which is larger than the value it seals; and the whole of it, so
+ * a stored value altered in any way misses and fails to open, as it would without the cache.
+ */
+function keyOf(sealed: string): string {
+  return crypto.hash('sha256', sealed, 'base64');
+}
 
 /**
  * A cipher that remembers the plain text of the values it sealed or opened most recently, keyed by
@@ -19,37 +29,37 @@ export type OpenCacheOptions = {
  * What is at rest does not change: every value is still sealed with a fresh IV before it is stored.
  * The map holds plain text of recent records in memory, as the turns that wrote them did a moment
  * earlier; it is bounded in entries and in the size of each, and lives only as long as the process.
- * A key is the whole sealed value (IV and tag included), so a look-up never confuses two values.
  */
 export function withOpenCache(cipher: Cipher, options: OpenCacheOptions = {}): Cipher {
-  const capacity = options.entries ?? 4096;
-  const maxChars = options.maxChars ?? 16_384;
+  const capacity = options.entries ?? 1024;
+  const maxChars = options.maxChars ?? 8192;
   // A Map iterates in insertion order: deleting and re-inserting on use keeps the oldest first.
-  const plainBySealed = new Map<string, string>();
+  const plainByKey = new Map<string, string>();
 
-  const remember = (sealed: string, plain: string): void => {
-    if (plain.length > maxChars || capacity <= 0) return;
-    plainBySealed.delete(sealed);
-    plainBySealed.set(sealed, plain);
-    if (plainBySealed.size > capacity) {
-      const oldest = plainBySealed.keys().next();
-      if (!oldest.done) plainBySealed.delete(oldest.value);
+  const remember = (key: string, plain: string): void => {
+    plainByKey.delete(key);
+    plainByKey.set(key, plain);
+    if (plainByKey.size > capacity) {
+      const oldest = plainByKey.keys().next();
+      if (!oldest.done) plainByKey.delete(oldest.value);
     }
   };
+  const worthKeeping = (plain: string) => capacity > 0 && plain.length <= maxChars;
 
   const seal = (plain: string): string => {
     const sealed = cipher.seal(plain);
-    remember(sealed, plain);
+    if (worthKeeping(plain)) remember(keyOf(sealed), plain);
     return sealed;
   };
   const open = (sealed: string): string => {
-    const known = plainBySealed.get(sealed);
+    const key = keyOf(sealed);
+    const known = plainByKey.get(key);
     if (known !== undefined) {
-      remember(sealed, known);
+      remember(key, known);
       return known;
     }
     const plain = cipher.open(sealed);
-    remember(sealed, plain);
+    if (worthKeeping(plain)) remember(key, plain);
     return plain;
   };
 
