@@ -52,16 +52,32 @@ export const REDACTED_PATHS = [
 type RequestLike = { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } | null };
 
 /**
+ * The network a client address belongs to, not the address: an IPv4 address's /24
+ * (`10.0.7.0/24`), an IPv6 address's /48. Enough to see that requests came from one place (a flood,
+ * a scan), not enough to name a beneficiary's connection — an address is personal data, and the
+ * rate limiter, which needs the whole of it, keeps it only in Redis for its window.
+ */
+export function networkOf(ip: string | undefined): string | undefined {
+  if (!ip) return undefined;
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (!ip.includes(':')) return undefined;
+  const [head = '', tail = ''] = ip.split('::');
+  const groups = [...head.split(':').filter(Boolean), ...(ip.includes('::') ? ['0', '0', '0', '0', '0', '0', '0', '0'] : []), ...tail.split(':').filter(Boolean)];
+  return `${groups.slice(0, 3).map((g) => g.toLowerCase()).join(':')}::/48`;
+}
+
+/**
  * Fastify's request line, without the query string: a `?token=`, an ID or a name typed into a URL
- * never reaches a log line. Routes carry ids in their paths, never personal values.
+ * never reaches a log line. Routes carry ids in their paths, never personal values. The client is
+ * logged by its network (`networkOf`), not its address.
  */
 export function requestForLog(req: RequestLike): Record<string, unknown> {
   return {
     method: req.method,
     url: typeof req.url === 'string' ? req.url.split('?')[0] : req.url,
     host: req.host,
-    remoteAddress: req.ip,
-    remotePort: req.socket?.remotePort,
+    remoteNetwork: networkOf(req.ip),
   };
 }
 

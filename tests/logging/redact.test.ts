@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskIdentifier } from '../../src/logging/logger.js';
+import { createLogger, maskIdentifier, networkOf } from '../../src/logging/logger.js';
 
 /** A logger writing JSON lines into memory. */
 function memoryLogger(level = 'info') {
@@ -55,8 +55,18 @@ describe('logger redaction', () => {
   it('logs a request by its path, never its query string', () => {
     const { logger, lines, records } = memoryLogger();
     logger.info({ req: { method: 'GET', url: '/staff/api/events?token=s3cr3t-token&nationalId=1058529940', ip: '10.0.0.7', headers: { cookie: 'sid=xyz' } } }, 'incoming request');
-    expect(records()[0]?.['req']).toEqual({ method: 'GET', url: '/staff/api/events', remoteAddress: '10.0.0.7' });
-    for (const secret of ['s3cr3t-token', '1058529940', 'sid=xyz']) expect(lines.join('')).not.toContain(secret);
+    expect(records()[0]?.['req']).toEqual({ method: 'GET', url: '/staff/api/events', remoteNetwork: '10.0.0.0/24' });
+    for (const secret of ['s3cr3t-token', '1058529940', 'sid=xyz', '10.0.0.7']) expect(lines.join('')).not.toContain(secret);
+  });
+
+  it('logs a client by its network, never its address', () => {
+    expect(networkOf('188.50.17.201')).toBe('188.50.17.0/24');
+    expect(networkOf('::ffff:188.50.17.201')).toBe('188.50.17.0/24');
+    expect(networkOf('2001:16a2:c0a5:7b00:1d2e:3f4a:5b6c:7d8e')).toBe('2001:16a2:c0a5::/48');
+    expect(networkOf('2001:db8::1')).toBe('2001:db8:0::/48');
+    expect(networkOf('::1')).toBe('0:0:0::/48');
+    expect(networkOf(undefined)).toBeUndefined();
+    expect(networkOf('not an address')).toBeUndefined();
   });
 
   it('redacts the headers a library logs on its own (multipart parsing at trace level) and webhook secrets', () => {
