@@ -5,12 +5,13 @@
  * for its records, anonymized: no link to the person, no answers beyond the city, no documents.
  */
 import type { Store, SupportRequestRecord, SupportRequestStatus } from '../store/types.js';
+import { ERASED_REQUEST_CONTACT } from '../store/record-values.js';
 
 /** Decisions the association must keep a record of; such a request is anonymized, not erased. */
 export const DECIDED_STATUSES: readonly SupportRequestStatus[] = ['accepted', 'rejected', 'completed'];
 
-/** What an erased or anonymized request's `contactId` holds: it belongs to nobody any more. */
-export const ERASED_CONTACT_ID = 'erased';
+/** What an erased or anonymized request's `contactId` holds (the store's retention purge writes the same). */
+export const ERASED_CONTACT_ID = ERASED_REQUEST_CONTACT;
 
 /** Counts only: this is what the audit log and the log line get, so it must never carry the data erased. */
 export type ErasureReport = {

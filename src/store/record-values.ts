@@ -238,9 +238,8 @@ export function erasedActivity(activity: Record<string, unknown>): Record<string
 }
 
 /**
- * What an erased or anonymized request's `contactId` holds: it belongs to nobody any more. The same
- * value as `ERASED_CONTACT_ID` of src/privacy/erase.ts, which writes it on a beneficiary's request;
- * the store's retention purge writes and recognizes it too.
+ * What an erased or anonymized request's `contactId` holds: it belongs to nobody any more. Erasure on
+ * a beneficiary's request (src/privacy/erase.ts) and the store's retention purge both write it.
  */
 export const ERASED_REQUEST_CONTACT = 'erased';
 
