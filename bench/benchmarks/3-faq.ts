@@ -22,9 +22,10 @@ type Speed = { qps: number; p50: number; p99: number };
  * 3. The question answerer at 1,000 and 5,000 topics: the shipped knowledge grown with generated
  * entries made of its own words (`bench/lib/faq-corpus.ts`), queried in one closed loop on one core
  * with the shipped phrasings (one word dropped) and the development set's questions. The subject is
- * the whole decision (`decide`: exact title, MiniSearch BM25+, coverage, margins, decline); the
- * baseline is wink-bm25-text-search over the same documents with the same analyzer, answering with
- * its top-1 topic. Both are scored on the development set the way `npm run eval:faq` scores.
+ * the whole decision (`decide`: exact title, BM25+ from `src/knowledge/bm25-index.ts`, coverage,
+ * margins, decline); the baseline is wink-bm25-text-search over the same documents with the same
+ * analyzer, answering with its top-1 topic. Both are scored on the development set the way
+ * `npm run eval:faq` scores.
  */
 export const benchmark: Benchmark = {
   id: 'faq',

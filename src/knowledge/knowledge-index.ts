@@ -1,6 +1,6 @@
-import MiniSearch from 'minisearch';
 import { normalizeArabic } from '../text/normalize.js';
 import { Analyzer } from './analyzer.js';
+import { Bm25Index, type Bm25Document } from './bm25-index.js';
 import type { KnowledgeEntry } from './entry.js';
 
 /** One thing that can be answered: an FAQ id (with its versions in each language) or a guide section. */
@@ -9,16 +9,13 @@ export type Topic = { key: string; entries: KnowledgeEntry[] };
 /** A topic as a question scores against it. */
 export type TopicMatch = {
   topic: Topic;
-  /** BM25 (MiniSearch) of the topic's document. */
+  /** BM25+ of the topic's document ({@link Bm25Index}). */
   score: number;
   /** Share of the question's meaning (IDF-weighted terms) the topic's texts contain, 0…1. */
   coverage: number;
   /** The question has exactly the words of one of the topic's phrasings ("عن الجمعية"). */
   exact: boolean;
 };
-
-/** One document per topic: its question phrasings (titles, keywords) and its answers, analyzed. */
-type Doc = { id: number; q: string; a: string };
 
 /** Questions weigh more than answer text: a phrasing is what someone asks, an answer only mentions things. */
 const ANSWER_BOOST = 0.45;
@@ -30,18 +27,21 @@ const MIN_PRUNED_DF = 40;
 /** Only the best-scoring topics are weighed further; the rest cannot become an answer or a suggestion. */
 const MAX_CANDIDATES = 20;
 
+/** A word found with one typo weighs this much of the word itself (before a small length discount). */
+const TYPO_WEIGHT = 0.6;
+
 /**
- * The searchable form of the knowledge: a MiniSearch (BM25+) index with one document per topic —
- * every question phrasing, title and keyword in one field, the answers in another, analyzed by
+ * The searchable form of the knowledge: a BM25+ index ({@link Bm25Index}) with one document per
+ * topic — every question phrasing, title and keyword in one field, the answers in another, analyzed by
  * {@link Analyzer} — plus how many topics use each term, so a match can say how much of a question
  * it explains (`coverage`). Immutable: a reload builds a new one and swaps it in.
  */
 export class KnowledgeIndex {
   readonly analyzer: Analyzer;
   readonly topics: Topic[];
-  private readonly search: MiniSearch<Doc>;
-  private readonly vocabulary: Set<string>[];
-  private readonly documentFrequency = new Map<string, number>();
+  private readonly search: Bm25Index;
+  /** How many topics use each term (questions or answers). */
+  private readonly documentFrequency: ReadonlyMap<string, number>;
   private readonly byTitle = new Map<string, number>();
   /** Topics by the sorted, distinct terms of each of their question phrasings. */
   private readonly byPhrasing = new Map<string, Set<number>>();
@@ -49,8 +49,7 @@ export class KnowledgeIndex {
   constructor(entries: readonly KnowledgeEntry[], synonyms: readonly (readonly string[])[]) {
     this.analyzer = new Analyzer(synonyms);
     this.topics = groupTopics(entries);
-    this.vocabulary = this.topics.map(() => new Set<string>());
-    const docs: Doc[] = [];
+    const docs: Bm25Document[] = [];
     for (const [index, topic] of this.topics.entries()) {
       const questions: string[] = [];
       const answers: string[] = [];
@@ -59,12 +58,10 @@ export class KnowledgeIndex {
         answers.push(...this.analyzer.terms(entry.answer));
         this.byTitle.set(normalizeArabic(entry.title), index);
       }
-      for (const term of answers) this.vocabulary[index]?.add(term);
-      docs.push({ id: index, q: questions.join(' '), a: answers.join(' ') });
+      docs.push({ q: questions, a: answers });
     }
-    for (const terms of this.vocabulary) for (const term of terms) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
-    this.search = new MiniSearch<Doc>({ fields: ['q', 'a'], storeFields: [], tokenize: (text) => text.split(' '), processTerm: (term) => term || null });
-    this.search.addAll(docs);
+    this.search = new Bm25Index(docs, { answerBoost: ANSWER_BOOST, typoWeight: TYPO_WEIGHT });
+    this.documentFrequency = this.search.documentFrequency;
   }
 
   /** The topic whose title is exactly this text (a "did you mean" button sends the title back). */
@@ -86,11 +83,10 @@ export class KnowledgeIndex {
     // and cost the most to score: they are left out of the search and still count in coverage.
     const maxDf = Math.max(MIN_PRUNED_DF, this.topics.length * PRUNED_SHARE);
     const telling = all.filter((term) => (this.documentFrequency.get(term) ?? 0) <= maxDf);
-    const results = this.search.search((telling.length > 0 ? telling : all).join(' '), {
-      combineWith: 'OR',
-      boost: { q: 1, a: ANSWER_BOOST },
-      fuzzy: (term) => (this.documentFrequency.has(term) || term.length < 5 ? false : 1),
-      weights: { fuzzy: 0.6, prefix: 0 },
+    const searched = telling.length > 0 ? telling : all;
+    const results = this.search.search(searched, MAX_CANDIDATES, {
+      typos: (term) => (this.documentFrequency.has(term) || term.length < 5 ? 0 : 1),
+      unscored: all.filter((term) => !searched.includes(term)),
     });
     const exactTopics = this.byPhrasing.get(termKey(terms)) ?? new Set<number>();
     // In a long message, words the knowledge never uses are mostly the story around the question;
@@ -100,16 +96,15 @@ export class KnowledgeIndex {
       const known = group.find((term) => this.documentFrequency.has(term));
       return known ? this.idf(known) : this.idf(group[0] ?? '') * unknownWeight;
     };
-    const total = groups.reduce((sum, group) => sum + weight(group), 0);
+    const weights = groups.map(weight);
+    const total = weights.reduce((sum, w) => sum + w, 0);
     const matches: TopicMatch[] = [];
-    for (const result of results.slice(0, MAX_CANDIDATES)) {
-      const index = result.id as number;
-      const topic = this.topics[index];
+    for (const result of results) {
+      const topic = this.topics[result.doc];
       if (!topic) continue;
-      const vocabulary = this.vocabulary[index];
-      const has = (term: string) => vocabulary?.has(term) === true || result.queryTerms.includes(term);
-      const covered = groups.reduce((sum, group) => (group.some(has) ? sum + weight(group) : sum), 0);
-      matches.push({ topic, score: result.score, coverage: total > 0 ? Math.min(1, covered / total) : 0, exact: exactTopics.has(index) });
+      const has = (term: string) => result.terms.includes(term);
+      const covered = groups.reduce((sum, group, g) => (group.some(has) ? sum + (weights[g] ?? 0) : sum), 0);
+      matches.push({ topic, score: result.score, coverage: total > 0 ? Math.min(1, covered / total) : 0, exact: exactTopics.has(result.doc) });
     }
     matches.sort((a, b) => rank(b) - rank(a));
     return { terms, matches: matches.slice(0, limit) };
@@ -121,12 +116,11 @@ export class KnowledgeIndex {
     return Math.log((this.topics.length + 1) / (df + 0.5));
   }
 
-  /** A phrasing's terms, remembered for its topic (vocabulary, exact-phrasing lookup). */
+  /** A phrasing's terms, remembered for its topic (exact-phrasing lookup). */
   private phrasingTerms(topic: number, text: string): string[] {
     const groups = this.analyzer.termGroups(text);
     const terms = groups.flat();
     if (terms.length === 0) return terms;
-    for (const term of terms) this.vocabulary[topic]?.add(term);
     const key = termKey(groups.map((g) => g[0] ?? ''));
     this.byPhrasing.set(key, (this.byPhrasing.get(key) ?? new Set()).add(topic));
     return terms;
@@ -134,8 +128,8 @@ export class KnowledgeIndex {
 }
 
 /**
- * BM25 (the library's scoring) ranks, tempered by coverage: a topic that scores on one rare word but
- * explains little of the question falls behind one that explains all of it.
+ * BM25+ ranks, tempered by coverage: a topic that scores on one rare word but explains little of
+ * the question falls behind one that explains all of it.
  */
 export const rank = (m: TopicMatch): number => m.score * (0.25 + m.coverage) * (m.exact ? 2 : 1);
 
