@@ -54,6 +54,38 @@ describe('SQLite store', () => {
     expect((await reopened.messages.list(conversation.id))[0]?.activity).toEqual({ text: 'hi' });
   });
 
+  it('keeps the sealed text of a field an update leaves as it was, seals a changed one anew, and moves an old key\'s to the current one', async () => {
+    const file = tempFile();
+    const oldKey = crypto.randomBytes(32);
+    const before = createSqliteStore({ file, cipher: createCipher(oldKey) });
+    const conversation = await before.conversations.create({ channel: 'telegram', externalId: 'c', reference: { bot: 'injab' } });
+    await before.conversations.update(conversation.id, { state: { step: 'ask_city' } });
+    await before.close();
+    const rawRow = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT state, reference FROM conversations WHERE id = ?').get(conversation.id) as { state: string; reference: string };
+      } finally {
+        db.close();
+      }
+    };
+    const store = createSqliteStore({ file, cipher: createCipher(key, [oldKey]) });
+    open.push(store);
+    // Written under the old key: the first update re-seals both under the current one.
+    await store.conversations.update(conversation.id, { processedSeq: 1 });
+    const first = rawRow();
+    expect(cipher.isCurrent(first.state) && cipher.isCurrent(first.reference)).toBe(true);
+    // Nothing sealed changed: the same texts stay.
+    await store.conversations.update(conversation.id, { processedSeq: 2, state: { step: 'ask_city' } });
+    expect(rawRow()).toEqual(first);
+    // The state changed: sealed anew; the reference kept.
+    await store.conversations.update(conversation.id, { state: { step: 'ask_phone' } });
+    const third = rawRow();
+    expect(third.state).not.toBe(first.state);
+    expect(third.reference).toBe(first.reference);
+    expect(await store.conversations.get(conversation.id)).toMatchObject({ state: { step: 'ask_phone' }, reference: { bot: 'injab' }, processedSeq: 2 });
+  });
+
   it('never writes a national ID in the clear, in rows or in the file', async () => {
     const file = tempFile();
     const store = openStore(file);

@@ -3,6 +3,7 @@
  * record maps to a row.
  */
 import { StoreNotFoundError } from '../../errors/store-errors.js';
+import type { Cipher } from '../../security/cipher.js';
 import { mergePatch } from '../record-values.js';
 import { asRow, mapConflict, type Row, type SqliteContext } from './rows.js';
 
@@ -47,9 +48,10 @@ export function updateRecord<R extends { id: string }>(
   finish: (merged: NoInfer<R>) => NoInfer<R> = (merged) => merged,
 ): R {
   const run = ctx.db.transaction((): R => {
-    const current = getRecord(ctx, mapping, id);
-    if (!current) throw new StoreNotFoundError(mapping.what, id);
-    const row = mapping.toRow(finish(mergePatch(current, patch, mapping.fixedFields)), ctx);
+    const currentRow = asRow(ctx.stmt(`SELECT * FROM ${mapping.table} WHERE id = ?`).get(id));
+    if (!currentRow) throw new StoreNotFoundError(mapping.what, id);
+    const current = mapping.fromRow(currentRow, ctx);
+    const row = mapping.toRow(finish(mergePatch(current, patch, mapping.fixedFields)), { ...ctx, cipher: keepingUnchanged(ctx.cipher, currentRow) });
     const assignments = mapping.mutableColumns.map((c) => `${c} = @${c}`).join(', ');
     const params: Row = { id };
     for (const c of mapping.mutableColumns) params[c] = row[c] ?? null;
@@ -57,4 +59,25 @@ export function updateRecord<R extends { id: string }>(
     return mapping.fromRow(row, ctx);
   });
   return run.immediate();
+}
+
+/**
+ * The cipher for rewriting `previous`: a field whose value has not changed keeps the sealed text it
+ * has instead of being sealed anew (a conversation's reference, most turns; its state, whenever a
+ * turn leaves it as it was). Only text sealed under the current key is kept, so an update still
+ * re-seals a field written under an older one.
+ */
+function keepingUnchanged(cipher: Cipher, previous: Row): Cipher {
+  const sealedByPlain = new Map<string, string>();
+  for (const value of Object.values(previous)) {
+    if (typeof value !== 'string' || !cipher.isCurrent(value)) continue;
+    try {
+      sealedByPlain.set(cipher.open(value), value);
+    } catch {
+      // Plain text that only looks sealed: nothing to keep.
+    }
+  }
+  if (sealedByPlain.size === 0) return cipher;
+  const seal = (plain: string): string => sealedByPlain.get(plain) ?? cipher.seal(plain);
+  return { ...cipher, seal, sealJson: (value) => seal(JSON.stringify(value)) };
 }
