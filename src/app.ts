@@ -17,6 +17,7 @@ import { createCommunityServices } from './services/community-services.js';
 import { createPrivacyServices } from './privacy/privacy-services.js';
 import type { CancelQueuedJobs } from './privacy/erase.js';
 import { removePendingJobs } from './queues/jobs-of-conversations.js';
+import { createChannelOutbound } from './queues/channel-outbound.js';
 import { DAY_BEFORE_REMINDER_MS } from './followups/followups.js';
 import { createFollowupWorker } from './followups/followup-worker.js';
 import { createFollowupsQueue, FollowUps } from './followups/followups.js';
@@ -40,10 +41,9 @@ import { VALIDATORS } from './flows/validators.js';
 import { buildHttpServer } from './http/http-server.js';
 import { createI18n, type I18n } from './i18n/i18n.js';
 import { createLogger, type Logger } from './logging/logger.js';
-import { createOutboundQueue, createOutboundWorker } from './queues/outbound-queue.js';
+import { createOutboundQueue, createOutboundWorker, type OutboundQueue } from './queues/outbound-queue.js';
 import { purgeExpiredData } from './privacy/retention.js';
 import { createRetentionQueue, createRetentionWorker, scheduleRetention } from './privacy/retention-job.js';
-import { createSenderOutbound } from './queues/single-sender-outbound.js';
 import { ensureRedis, logRedisErrors, openRedis, type RedisEndpoint } from './redis/redis-connection.js';
 import { cipherFromConfig } from './security/cipher.js';
 import { RateLimiter } from './security/rate-limit.js';
@@ -91,7 +91,13 @@ export type App = {
   readonly knowledge: KnowledgeBase | null;
   /** Live events for the staff console (shared by all processes through Redis). */
   readonly events: StaffEvents;
-  readonly outbound: Queue;
+  /** Where outbound messages are queued (`enqueueOutbound`): the shared queue and the cipher that seals their words. */
+  readonly outbound: OutboundQueue;
+  /**
+   * Each platform channel's own outbound queue, by channel name: the shared queue's worker moves a
+   * channel's messages there, and they are sent from there (web chat messages are not moved).
+   */
+  readonly channelOutbound: ReadonlyMap<string, Queue>;
   /** Schedules surveys and reminders (delayed jobs on `followupsQueue`). */
   readonly followUps: FollowUps;
   readonly followupsQueue: Queue;
@@ -268,48 +274,55 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     for (const channel of channels) runner.register(channel.adapter);
     const channelNames = channels.map((channel) => channel.adapter.channel);
 
-    const outbound = createOutboundQueue(queueRedis, bullPrefix);
-    logRedisErrors(outbound, logger, 'outbound queue');
-    closers.push({ name: 'outbound queue', close: () => outbound.close() });
+    const outbound = createOutboundQueue(queueRedis, bullPrefix, cipher);
+    logRedisErrors(outbound.queue, logger, 'outbound queue');
+    closers.push({ name: 'outbound queue', close: () => outbound.queue.close() });
 
+    const works = role === 'all' || role === 'worker';
     const outboundWorkerDeps = {
       prefix: bullPrefix,
       runner,
       i18n,
       logger,
+      cipher,
       onGaveUp: ({ jobId, conversationId }: { jobId: string; conversationId: string }) =>
         staffEvents.publish({ type: 'outbound.failed', id: jobId, conversationId }),
       holdAutomatic: async (turn: TurnData) => (await holdFor(turn, { store, quietHours: config.quietHours, now }))?.untilMs ?? null,
     };
-    // Any process may become a channel's single sender (it holds the WhatsApp Web session).
-    const senderRedis = channels.some((channel) => channel.sender) ? await connect(openRedis(endpoint.url), closers, logger, 'sender queue redis') : null;
-    const senderOutbound = senderRedis
-      ? createSenderOutbound({
+    // Each platform channel's own queue; a web process keeps them too (erasure looks in them), and may
+    // become a single-sender channel's sender (it holds the WhatsApp Web session).
+    const channelRedis = channels.length > 0 ? await connect(openRedis(endpoint.url), closers, logger, 'channel queues redis') : null;
+    const channelOutbound = channelRedis
+      ? createChannelOutbound({
           channels,
           store,
-          connection: senderRedis,
+          connection: channelRedis,
           prefix: bullPrefix,
           logger,
-          // One browser session sends one message at a time.
-          createWorker: (queueName, canSend) => createOutboundWorker({ ...outboundWorkerDeps, connection: senderRedis, queueName, autorun: false, canSend, concurrency: 1 }),
+          work: works,
+          createWorker: (queueName, sending) => createOutboundWorker({ ...outboundWorkerDeps, connection: channelRedis, queueName, autorun: false, ...sending }),
         })
       : null;
-    if (senderOutbound) closers.push({ name: 'channel sender queues', close: () => senderOutbound.close() });
-    // Erasure removes the erased conversations' surveys, reminders and queued messages before they run.
+    if (channelOutbound) closers.push({ name: 'channel outbound queues', close: () => channelOutbound.close() });
+    const channelQueues = channelOutbound?.queues ?? new Map<string, Queue>();
+    // Erasure removes the erased conversations' surveys, reminders and queued messages before they run,
+    // wherever a message waits: in the shared queue, or moved to its channel's.
     later.cancelJobs = async (ids) => {
       let removed = await followUps.cancelConversations(ids);
-      for (const queue of [outbound, ...(senderOutbound?.queues() ?? [])]) removed += await removePendingJobs(queue, ids);
+      for (const queue of [outbound.queue, ...channelQueues.values()]) removed += await removePendingJobs(queue, ids);
       return removed;
     };
 
     let worker: Worker | null = null;
     let retention: App['retention'] = null;
-    if (role === 'all' || role === 'worker') {
+    if (works) {
       const workerRedis = await connect(openRedis(endpoint.url), closers, logger, 'worker redis');
+      // The shared queue's worker: moves each platform channel's messages to that channel's queue (the
+      // jobs queued before those queues existed too), and sends the web chat's itself.
       worker = createOutboundWorker({
         ...outboundWorkerDeps,
         connection: workerRedis,
-        ...(senderOutbound ? { forward: (job) => senderOutbound.forward(job) } : {}),
+        ...(channelOutbound ? { forward: (job) => channelOutbound.forward(job) } : {}),
       });
       const started = worker;
       closers.push({ name: 'outbound worker', close: () => started.close() });
@@ -388,6 +401,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       knowledge,
       events: staffEvents,
       outbound,
+      channelOutbound: channelQueues,
       followUps,
       followupsQueue,
       retention,

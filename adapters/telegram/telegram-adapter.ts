@@ -58,8 +58,12 @@ export class TelegramAdapter extends ChannelAdapter {
       }
       const text = activity.text;
       const extra = this.markupFor(activity);
-      await this.pacer.take(chatId);
-      const sent = await withRetryAfter(() => telegram.sendMessage(chatId, text, extra), retry);
+      // Every attempt takes its own slot: a retry after a 429 sent outside the schedule would add
+      // one more message to a second that is already full, and be refused in turn.
+      const sent = await withRetryAfter(async () => {
+        await this.pacer.take(chatId);
+        return telegram.sendMessage(chatId, text, extra);
+      }, retry);
       responses.push({ id: String(sent.message_id) });
     }
     return responses;

@@ -15,6 +15,9 @@ export type PacerOptions = {
   wait?: (ms: number) => Promise<unknown>;
 };
 
+/** Slot times are fractions of a millisecond; closer than this is the same time. */
+const EPSILON_MS = 0.001;
+
 /** Chats remembered at most; idle ones are forgotten first. */
 const MAX_TRACKED_CHATS = 10_000;
 
@@ -24,10 +27,18 @@ const MAX_TRACKED_CHATS = 10_000;
  * its chat's schedule and waits until then. Reserving (not polling) keeps concurrent senders in
  * arrival order and wakes each exactly once. The schedule is this process's; several processes
  * sharing one bot each get their own (see docs/architecture.md).
+ *
+ * A slot is a time to start, but a busy process starts late: timers held back by a long task fire
+ * together, and a burst of late sends can put more than the limit into one second at the platform
+ * (benchmark 7 saw Telegram refuse such bunches on a loaded machine). So the pacer also keeps the
+ * start times of the last second's sends and holds a send while that second is full. A schedule that
+ * runs on time never meets that bound; it only spreads sends that a late event loop bunched.
  */
 export class Pacer {
   private overallAt = 0;
   private readonly chatAt = new Map<string, number>();
+  /** When the sends of the last second started, oldest first (at most {@link Pacer.perSecondCap}). */
+  private readonly started: number[] = [];
   private readonly now: () => number;
   private readonly wait: (ms: number) => Promise<unknown>;
 
@@ -51,6 +62,27 @@ export class Pacer {
       this.forgetIdle();
     }
     if (start > now) await this.wait(start - now);
+    await this.spreadBunched();
+  }
+
+  /** The most sends an on-time schedule starts in any one second: its rate, plus the burst. */
+  private get perSecondCap(): number {
+    return Math.ceil(this.options.overall.perSecond) + this.options.overall.burst - 1;
+  }
+
+  /** Waits while the last second already holds {@link Pacer.perSecondCap} starts, then counts this one. */
+  private async spreadBunched(): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      // A start a second ago (to a thousandth of a millisecond: slot times are fractions) has left the window.
+      while (this.started.length > 0 && now - (this.started[0] ?? 0) >= 1000 - EPSILON_MS) this.started.shift();
+      const oldest = this.started[0];
+      if (oldest === undefined || this.started.length < this.perSecondCap) {
+        this.started.push(now);
+        return;
+      }
+      await this.wait(Math.max(EPSILON_MS, oldest + 1000 - now));
+    }
   }
 
   /**

@@ -1,40 +1,30 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { AppError } from '../errors/app-error.js';
-import { z } from 'zod';
 import type { I18n } from '../i18n/i18n.js';
 import { DEFAULT_LOCALE, type Locale } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
+import type { Cipher } from '../security/cipher.js';
 import { LocalTurnLock } from '../turn/turn-lock.js';
 import type { TurnRunner } from '../turn/turn-runner.js';
 import type { TurnData } from '../bot/turn-data.js';
+import { openOutbound, outboundEnvelope, outboundPayload, sealOutbound, type OutboundEnvelope, type OutboundPayload, type ParsedOutboundPayload } from './outbound-payload.js';
 
 /**
  * The outbound queue: every message that is not a direct reply to the beneficiary's own message
  * (a staff reply, a notification, a reminder) goes through here, so a failed send is retried and
  * nothing is sent twice. A message is either fixed text (a staff reply) or a locale key, rendered
- * in the conversation's language when it is sent.
+ * in the conversation's language when it is sent. Every message enters this shared queue; its worker
+ * moves a platform channel's messages to that channel's own queue (`channel-outbound.ts`), where they
+ * are sent, so one platform's pacing never holds another's.
  */
 export const OUTBOUND_QUEUE = 'outbound';
 
-export const outboundPayload = z
-  .object({
-    conversationId: z.string().min(1),
-    /** Makes the job id: the same key is never sent twice. No colon (BullMQ reserves it). */
-    idempotencyKey: z.string().regex(/^[A-Za-z0-9_.-]{1,120}$/),
-    text: z.string().min(1).max(4000).optional(),
-    key: z.string().optional(),
-    /** Message parameters; a value may differ by language (`{ ar, en }`: a day written for each), picked at send time. */
-    params: z.record(z.string(), z.union([z.string(), z.number(), z.object({ ar: z.string(), en: z.string() })])).optional(),
-    author: z.object({ kind: z.enum(['staff', 'system']), staffId: z.string().optional() }).default({ kind: 'system' }),
-    /**
-     * Sent on the bot's own initiative (a status notification), not as part of a conversation: waits
-     * while a person owns the conversation, and through quiet hours. Staff replies are not automatic.
-     */
-    automatic: z.boolean().default(false),
-  })
-  .refine((p) => (p.text === undefined) !== (p.key === undefined), { message: 'exactly one of text or key' });
-
-export type OutboundPayload = z.input<typeof outboundPayload>;
+/**
+ * Where messages are queued: the shared queue, with the cipher that seals each message's words
+ * before they reach Redis. {@link enqueueOutbound} takes this rather than the bare queue, so nothing
+ * can queue a message in plain.
+ */
+export type OutboundQueue = { readonly queue: Queue; readonly cipher: Cipher };
 
 export const OUTBOUND_JOB_OPTIONS = {
   attempts: 6,
@@ -46,14 +36,20 @@ export const OUTBOUND_JOB_OPTIONS = {
 /** How long a message waits when its channel's sender is momentarily away. */
 export const SENDER_RECHECK_MS = 5_000;
 
-export function createOutboundQueue(connection: ConnectionOptions, prefix: string): Queue {
-  return new Queue(OUTBOUND_QUEUE, { connection, prefix });
+export function createOutboundQueue(connection: ConnectionOptions, prefix: string, cipher: Cipher): OutboundQueue {
+  return { queue: new Queue(OUTBOUND_QUEUE, { connection, prefix }), cipher };
 }
 
-/** Queues one outbound message; its job id comes from the idempotency key. */
-export async function enqueueOutbound(queue: Queue, payload: OutboundPayload, options: { delayMs?: number; attempts?: number } = {}): Promise<Job> {
+/**
+ * Queues one outbound message; its job id comes from the idempotency key. The words (text, key,
+ * parameters) are sealed in the job; the worker opens them when it sends.
+ *
+ * @example
+ * await enqueueOutbound(outbound, { conversationId, idempotencyKey: `handoff-${id}-resolved`, key: 'handoff.resolved' });
+ */
+export async function enqueueOutbound(outbound: OutboundQueue, payload: OutboundPayload, options: { delayMs?: number; attempts?: number } = {}): Promise<Job> {
   const data = outboundPayload.parse(payload);
-  return queue.add('send', data, {
+  return outbound.queue.add('send', sealOutbound(data, outbound.cipher), {
     ...OUTBOUND_JOB_OPTIONS,
     jobId: `out-${data.idempotencyKey}`,
     ...(options.delayMs ? { delay: options.delayMs } : {}),
@@ -67,6 +63,8 @@ export type OutboundWorkerDependencies = {
   runner: TurnRunner;
   i18n: I18n;
   logger: Logger;
+  /** Opens the sealed words of a job (the cipher `enqueueOutbound` sealed them with). */
+  cipher: Cipher;
   /** The queue to work; default the shared outbound queue. */
   queueName?: string;
   /** False: the caller starts it (`worker.run()`) when it should; default true. */
@@ -77,8 +75,8 @@ export type OutboundWorkerDependencies = {
    */
   canSend?: () => boolean;
   /**
-   * Hands a job to another queue instead of sending it here (a channel only one process can send
-   * on); returns true when it did.
+   * Hands a job to another queue instead of sending it here (its channel's own queue, see
+   * `channel-outbound.ts`); returns true when it did. The job's data moves as it is, still sealed.
    */
   forward?: (job: Job) => Promise<boolean>;
   /**
@@ -93,13 +91,14 @@ export type OutboundWorkerDependencies = {
 };
 
 /**
- * Messages in flight at once per process. One conversation's messages still go one after another,
- * in the order the worker took them (a {@link LocalTurnLock} keyed by conversation); the parallelism is across
- * conversations, so a broadcast is not held to one platform round trip at a time, and a Telegram
- * message waiting for its pacing slot does not hold back a WhatsApp one (benchmark 7).
+ * Messages in flight at once per process and queue (the shared one, and each channel's own). One
+ * conversation's messages still go one after another, in the order the worker took them (a
+ * {@link LocalTurnLock} keyed by conversation); the parallelism is across conversations, so a
+ * broadcast is not held to one platform round trip at a time. The slots are per channel because a
+ * job holds its slot while it waits for its platform's pacing slot: in one shared pool, Telegram's
+ * 30/s held WhatsApp's 80/s to 39% (benchmark 7).
  */
 export const OUTBOUND_CONCURRENCY = 16;
-
 
 /**
  * Sends queued messages through the conversation's own channel, in line with its turns. The job id
@@ -121,12 +120,13 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
   async function processJob(job: Job, token: string | undefined): Promise<void> {
     // Sent already, its words dropped (`forgetText`): a run after a stall has nothing left to send.
     if ((job.data as { done?: unknown } | undefined)?.done === true) return;
-    const payload = outboundPayload.parse(job.data);
-    if (deps.forward && (await deps.forward(job))) return forgetText(job, payload, log);
+    const envelope = outboundEnvelope.parse(job.data);
+    if (deps.forward && (await deps.forward(job))) return forgetText(job, envelope, log);
     if (deps.canSend && !deps.canSend()) {
       await job.moveToDelayed(Date.now() + SENDER_RECHECK_MS, token);
       throw new DelayedError();
     }
+    const payload = openOutbound(job.data, deps.cipher);
     let holdUntil: number | null = null;
     try {
       holdUntil = await deps.runner.proactive(payload.conversationId, async (context, turn) => {
@@ -154,7 +154,7 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
     const gaveUp = job && (error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1));
     const conversationId = (job?.data as { conversationId?: unknown } | undefined)?.conversationId;
     // A message that will not be retried keeps its ids for the console (30 days), not its words.
-    const parsed = gaveUp ? outboundPayload.safeParse(job.data) : null;
+    const parsed = gaveUp ? outboundEnvelope.safeParse(job.data) : null;
     if (job && parsed?.success) void forgetText(job, parsed.data, log);
     if (gaveUp && typeof conversationId === 'string' && deps.onGaveUp) {
       deps.onGaveUp({ jobId: String(job.id), conversationId }).catch((err: unknown) => log.error({ err, event: 'outbound.gave_up_notice_failed' }, 'could not report a failed send'));
@@ -166,10 +166,10 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
 
 /**
  * A sent (or forwarded) job stays in Redis a week so its id keeps the message from going twice, but
- * its words need not: a staff reply or a note may hold personal data, in plain text, in Redis and
- * its append-only file. Only the ids stay. A failure here is logged; the message was sent.
+ * its words need not: sealed or not (a job queued before sealing holds them in plain), a staff reply
+ * or a note may hold personal data. Only the ids stay. A failure here is logged; the message was sent.
  */
-async function forgetText(job: Job, payload: z.infer<typeof outboundPayload>, log: Logger): Promise<void> {
+async function forgetText(job: Job, payload: OutboundEnvelope, log: Logger): Promise<void> {
   try {
     await job.updateData({ conversationId: payload.conversationId, idempotencyKey: payload.idempotencyKey, author: payload.author, automatic: payload.automatic, done: true });
   } catch (error) {
@@ -189,4 +189,4 @@ function paramsIn(locale: Locale, params: OutboundParams | undefined): Record<st
   return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'object' ? value[locale] : value]));
 }
 
-type OutboundParams = NonNullable<z.infer<typeof outboundPayload>['params']>;
+type OutboundParams = NonNullable<ParsedOutboundPayload['params']>;

@@ -1,7 +1,7 @@
-import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { FollowUps } from '../followups/followups.js';
 import type { I18n } from '../i18n/i18n.js';
+import type { OutboundQueue } from '../queues/outbound-queue.js';
 import type { BookingCalendar } from '../services/booking-calendar.js';
 import { StaffApiError } from './staff-api-error.js';
 import { staffAuthRoutes, type StaffAuthDependencies } from './staff-auth.js';
@@ -22,7 +22,7 @@ export type StaffApiDependencies = StaffAuthDependencies & {
   /** Live updates for the console (SSE), shared by every web process through Redis. */
   events: StaffEvents;
   /** Staff replies and notifications reach beneficiaries through the outbound queue. */
-  outbound: Queue;
+  outbound: OutboundQueue;
   /** Surveys after a resolved handoff or a decision. */
   followUps: FollowUps;
   i18n: I18n;

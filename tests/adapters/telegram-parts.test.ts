@@ -1,5 +1,8 @@
-import { TelegramError } from 'telegraf';
+import { TurnContext } from 'botbuilder-core';
+import { TelegramError, type Telegram } from 'telegraf';
 import { describe, expect, it } from 'vitest';
+import { Pacer } from '../../src/channels/pacer.js';
+import { TelegramAdapter } from '../../adapters/telegram/telegram-adapter.js';
 import { ChatQueue } from '../../src/channels/chat-queue.js';
 import { buttonValue, inlineKeyboard } from '../../adapters/telegram/telegram-buttons.js';
 import { classify } from '../../adapters/telegram/telegram-inbound.js';
@@ -35,6 +38,34 @@ describe('Telegram sending', () => {
     await expect(blocked).rejects.toBeInstanceOf(TelegramSendError);
     await expect(blocked).rejects.toMatchObject({ retryable: false });
     expect(calls).toBe(1);
+  });
+
+  it('takes a pacing slot again before retrying a refused message, so the retry is not one too many', async () => {
+    const events: string[] = [];
+    class RecordingPacer extends Pacer {
+      override async take(chat: string): Promise<void> {
+        events.push(`slot ${chat}`);
+      }
+    }
+    let calls = 0;
+    const telegram = {
+      async sendMessage() {
+        calls += 1;
+        events.push(`send ${calls}`);
+        if (calls === 1) throw tooMany();
+        return { message_id: 7 };
+      },
+    } as unknown as Telegram;
+    const adapter = new TelegramAdapter({
+      telegram,
+      chatIdOf: async () => '42',
+      retry: { wait: async () => undefined },
+      pacer: new RecordingPacer({ overall: { perSecond: 30, burst: 1 } }),
+    });
+    const context = new TurnContext(adapter, { type: 'message', conversation: { id: 'c1', isGroup: false, conversationType: 'personal', name: '' } });
+    const [sent] = await adapter.sendActivities(context, [{ type: 'message', text: 'السلام عليكم' }]);
+    expect(sent?.id).toBe('7');
+    expect(events).toEqual(['slot 42', 'send 1', 'slot 42', 'send 2']);
   });
 });
 

@@ -109,7 +109,8 @@ describe('messages outside WhatsApp\'s 24-hour window', () => {
       const before = graph.sentTo(waId).length;
       const job = await enqueueOutbound(untemplated().app.outbound, { conversationId, idempotencyKey: `closed-${waId}`, text: 'Your request was updated.' });
       await until(() => (failed.includes(conversationId) ? true : undefined), 'the failure notice');
-      const state = await untemplated().app.outbound.getJob(String(job.id));
+      // The shared queue moved it to the WhatsApp queue, where it was sent and failed.
+      const state = await untemplated().app.channelOutbound.get('whatsapp')?.getJob(String(job.id));
       expect(state?.attemptsMade).toBe(1);
       expect(graph.sentTo(waId).length).toBe(before);
     } finally {

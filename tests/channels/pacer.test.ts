@@ -24,6 +24,38 @@ function pacerOnClock(options: ConstructorParameters<typeof Pacer>[0]) {
   };
 }
 
+/**
+ * A pacer whose sends run concurrently on a fake clock with timers, like a process under load: at
+ * `stall.at` the process is busy for `stall.ms`, and every timer due meanwhile fires late, together.
+ */
+async function pacerStalled(options: ConstructorParameters<typeof Pacer>[0], sends: number, stall: { at: number; ms: number }): Promise<number[]> {
+  let clock = 0;
+  let stalled = false;
+  const timers: { at: number; fire: () => void }[] = [];
+  const pacer = new Pacer({ ...options, now: () => clock, wait: (ms) => new Promise<void>((fire) => timers.push({ at: clock + ms, fire })) });
+  const starts: number[] = [];
+  const all = Promise.all(Array.from({ length: sends }, async (_, i) => {
+    await pacer.take(`chat-${i}`);
+    starts.push(clock);
+  }));
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  for (await settle(); timers.length > 0; await settle()) {
+    timers.sort((a, b) => a.at - b.at);
+    const next = timers.shift();
+    if (!next) break;
+    clock = Math.max(clock, next.at);
+    if (!stalled && clock >= stall.at) [stalled, clock] = [true, clock + stall.ms];
+    next.fire();
+  }
+  await all;
+  return starts;
+}
+
+/** The most starts in any one-second window. */
+function busiestSecond(times: number[]): number {
+  return Math.max(...times.map((start) => times.filter((t) => t >= start && t < start + 999.999).length));
+}
+
 describe('the pacer', () => {
   it('lets a short burst to one chat go at once (spaced only by the overall rate), then one message a second', async () => {
     const p = pacerOnClock({ overall: { perSecond: 40, burst: 1 }, perChat: { perSecond: 1, burst: 3 } });
@@ -58,5 +90,19 @@ describe('the pacer', () => {
     for (let i = 0; i < 3; i += 1) await p.send('a');
     const burst = p.starts.slice(before).map((s) => s.at);
     expect((burst.at(-1) ?? 0) - (burst[0] ?? 0)).toBeLessThan(100);
+  });
+
+  it('spreads sends that a busy process let go late and together, so no second holds more than the limit', async () => {
+    // Telegram's pacing: 28.5/s. A process busy for 300 ms fires about ten slots' timers at once.
+    const starts = await pacerStalled({ overall: { perSecond: 28.5, burst: 1 } }, 120, { at: 1500, ms: 300 });
+    expect(starts).toHaveLength(120);
+    expect(busiestSecond(starts)).toBeLessThanOrEqual(29);
+    // ...without giving up the rate: 120 sends take about as long as the schedule says, plus the stall.
+    expect(Math.max(...starts)).toBeLessThan((120 / 28.5) * 1000 + 400);
+  });
+
+  it('does not slow a schedule that runs on time', async () => {
+    const starts = await pacerStalled({ overall: { perSecond: 28.5, burst: 1 } }, 120, { at: Infinity, ms: 0 });
+    expect(Math.max(...starts)).toBeCloseTo((119 / 28.5) * 1000, 0);
   });
 });

@@ -215,7 +215,7 @@ describe('status notifications', () => {
     expect(allText(await dl.say('ابي اكلم موظف'))).toContain('تم تحويل');
     expect((await api(`/staff/api/requests/${request.id}/status`, cookie, { status: 'needs_documents' })).status).toBe(200);
     expect((await quietFor(dl, 1000)).filter((a) => a.text?.includes(request.reference))).toEqual([]);
-    const held = (await t().app.outbound.getDelayed()).find((job) => (job.data as { conversationId?: string }).conversationId === dl.conversationId);
+    const held = (await t().app.outbound.queue.getDelayed()).find((job) => (job.data as { conversationId?: string }).conversationId === dl.conversationId);
     expect(held).toBeDefined();
 
     const handoff = await t().app.store.handoffs.findOpenByConversation(dl.conversationId);

@@ -33,7 +33,7 @@ async function schedule(conversationId: string): Promise<string[]> {
 
 async function jobState(id: string): Promise<string> {
   const { followupsQueue, outbound } = t().app;
-  const job = (await followupsQueue.getJob(id)) ?? (await outbound.getJob(id));
+  const job = (await followupsQueue.getJob(id)) ?? (await outbound.queue.getJob(id));
   return job ? await job.getState() : 'gone';
 }
 
@@ -62,8 +62,8 @@ describe('erasing my data cancels what was queued for me', () => {
       })
       .toContain('موعدك مع الباحث');
     // Once sent, the job keeps its id (so it never goes twice) but not its words.
-    await expect.poll(async () => JSON.stringify((await t().app.outbound.getJob(theirs[2] ?? ''))?.data), { timeout: 5000 }).not.toContain('موعدك');
-    expect((await t().app.outbound.getJob(theirs[2] ?? ''))?.data).toMatchObject({ conversationId: other.dl.conversationId, done: true });
+    await expect.poll(async () => JSON.stringify((await t().app.outbound.queue.getJob(theirs[2] ?? ''))?.data), { timeout: 5000 }).not.toContain('موعدك');
+    expect((await t().app.outbound.queue.getJob(theirs[2] ?? ''))?.data).toMatchObject({ conversationId: other.dl.conversationId, done: true });
     await new Promise((resolve) => setTimeout(resolve, DELAY_MS));
     expect(await t().app.store.messages.list(dl.conversationId, { direction: 'outgoing' })).toHaveLength(sentAfterErasure);
   });

@@ -156,7 +156,7 @@ describe('Redis stopped and started again empty (SIGKILL, new redis-server)', ()
     await waitFor(async () => (graph.sentTo(waId).length > sent ? true : null));
     expect(await incomingTexts(conversation?.id ?? '')).toEqual(['مرحبا', 'رسالة أثناء التوقف']);
     // What the lost Redis held is gone: a delayed message queued before the stop will never be sent.
-    expect(await app.app.outbound.getJob(String(lostJob.id))).toBeUndefined();
+    expect(await app.app.outbound.queue.getJob(String(lostJob.id))).toBeUndefined();
     await waitFor(async () => (telegram.sent(chat).length > telegramBefore ? true : null));
     const telegramConversation = await app.app.store.conversations.findByExternal('telegram', String(chat));
     expect(await incomingTexts(telegramConversation?.id ?? '')).toEqual(['السلام عليكم']);

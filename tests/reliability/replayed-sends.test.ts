@@ -50,10 +50,10 @@ describe('sends replayed after a crash', () => {
     await enqueueOutbound(t().app.outbound, payload);
     expect(await waitFor(() => platform.sent.some((a) => a.text === 'إشعار الحالة'), 10_000)).toBe(true);
     // The same job again, as after a stall: BullMQ hands it over once more under the same id.
-    const job = await t().app.outbound.getJob(`out-again-${conversationId}`);
+    const job = await t().app.outbound.queue.getJob(`out-again-${conversationId}`);
     await job?.remove();
     await enqueueOutbound(t().app.outbound, payload);
-    expect(await waitFor(async () => (await t().app.outbound.getJob(`out-again-${conversationId}`))?.finishedOn !== undefined, 10_000)).toBe(true);
+    expect(await waitFor(async () => (await t().app.outbound.queue.getJob(`out-again-${conversationId}`))?.finishedOn !== undefined, 10_000)).toBe(true);
     expect(platform.sent.filter((a) => a.text === 'إشعار الحالة')).toHaveLength(1);
   });
 
