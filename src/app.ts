@@ -338,6 +338,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         i18n,
         calendar: config.booking,
         quietHours: config.quietHours,
+        concurrency: config.followupConcurrency,
         logger,
         now,
         onSurveySent: (survey) => staffEvents.publish({ type: 'survey.sent', id: survey.id, conversationId: survey.conversationId }),

@@ -33,12 +33,13 @@ export function webhookSecret(botToken: string): string {
  */
 export function createTelegramChannel(deps: ChannelDependencies): ChannelModule | null {
   const { config, store, runner, logger } = deps;
-  const { botToken, apiRoot, webhookUrl } = config.telegram;
+  const { botToken, apiRoot, webhookUrl, messagesPerSecond } = config.telegram;
   if (!botToken) return null;
   const log = logger.child({ channel: CHANNEL });
   const bot = new Telegraf(botToken, apiRoot ? { telegram: { apiRoot } } : {});
   const adapter = new TelegramAdapter({
     telegram: bot.telegram,
+    messagesPerSecond,
     chatIdOf: (conversationId) => externalIdOf(store, CHANNEL, conversationId),
     placeholderFor: (inputType, locale) => {
       const lang = locale?.startsWith('en') ? 'en' : 'ar';

@@ -17,12 +17,13 @@ export function createWhatsAppCloudChannel(deps: ChannelDependencies): ChannelMo
   if (!token || !phoneNumberId || !appSecret || !verifyToken) return null;
   const logger = deps.logger.child({ channel: 'whatsapp' });
   const graph = new GraphClient({ graphUrl, token, phoneNumberId });
-  const { templateName, templateLanguages } = deps.config.whatsappCloud;
+  const { templateName, templateLanguages, messagesPerSecond } = deps.config.whatsappCloud;
   const adapter = new WhatsAppCloudAdapter({
     graph,
     store: deps.store,
     logger,
     template: templateName ? { name: templateName, languages: templateLanguages } : undefined,
+    messagesPerSecond,
     ...(deps.now ? { now: deps.now } : {}),
   });
   return {

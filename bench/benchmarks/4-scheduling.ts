@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { loadConfig } from '../../src/config/config.js';
 import { FOLLOWUPS_QUEUE, reminderJobId } from '../../src/followups/followup-jobs.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startPrivateRedis, type PrivateRedis } from '../lib/private-redis.js';
@@ -48,6 +49,8 @@ export const benchmark: Benchmark = {
   async run(options) {
     const total = options.quick ? 10_000 : 100_000;
     const plan: Plan = { total, cancelled: total / 10, burst: total / 10 };
+    // The burst's worker takes as many jobs at once as the app's would: FOLLOWUP_CONCURRENCY, default 32.
+    const { followupConcurrency: concurrency } = loadConfig({ FOLLOWUP_CONCURRENCY: process.env['FOLLOWUP_CONCURRENCY'] });
     const redises = [await startPrivateRedis(), await startPrivateRedis()];
     const logSink = pino.destination({ dest: '/dev/null', sync: false });
     const logger = createLogger({ level: 'info', destination: logSink });
@@ -56,8 +59,8 @@ export const benchmark: Benchmark = {
       options.log(`scheduling: ${total} reminders on each side; raw BullMQ on port ${rawRedis.port}, the project's FollowUps on ${ourRedis.port}`);
       const [raw, ours] = (await measureBoth(
         [
-          { redis: rawRedis, driver: rawDriver(rawRedis.url) },
-          { redis: ourRedis, driver: projectDriver(ourRedis.url, logger) },
+          { redis: rawRedis, driver: rawDriver(rawRedis.url, concurrency) },
+          { redis: ourRedis, driver: projectDriver(ourRedis.url, logger, concurrency) },
         ],
         plan,
         options.log,
@@ -107,7 +110,7 @@ export const benchmark: Benchmark = {
           `project: FollowUps.bookingReminder (${CONCURRENCY} callers at once; each call removes any earlier reminder of the booking, then adds: a moved booking gets a new time) and bookingCancelled; its logger writes JSON at info level to /dev/null`,
           `raw BullMQ: Queue.addBulk in batches of ${BULK} with the same job names, data, ids, options and delays; Queue.remove with ${CONCURRENCY} callers`,
           `bytes: used_memory once the ${plan.total - plan.burst} spread reminders are in, minus before (empty), over their number — job hashes, the delayed set and the events stream (capped by BullMQ at about 10,000 entries); "MEMORY USAGE job hash" is one reminder's hash (SAMPLES 0)`,
-          "burst: from the due instant until the worker has finished the last of them (BullMQ 'completed'); the project's side runs the real follow-up worker (createFollowupWorker, concurrency 4: job schema, opt-out/quiet-hours/handoff checks, booking checks and date formatting, logging) with the turn replaced at its seams — no turn lock, store or channel send (bot.initiate only counts); the raw side is a Worker with concurrency 4 whose processor does nothing; CPU per job is the node process's (process.cpuUsage) and the side's redis-server's (INFO cpu) from just before the due instant until the last job, over the burst's size: on an idle machine, one core each, the burst cannot go faster than the larger of the two allows",
+          `burst: from the due instant until the worker has finished the last of them (BullMQ 'completed'); the project's side runs the real follow-up worker (createFollowupWorker, concurrency ${concurrency} (FOLLOWUP_CONCURRENCY): job schema, opt-out/quiet-hours/handoff checks, booking checks and date formatting, logging) with the turn replaced at its seams — no turn lock, store or channel send (bot.initiate only counts); the raw side is a Worker with concurrency ${concurrency} whose processor does nothing; CPU per job is the node process's (process.cpuUsage) and the side's redis-server's (INFO cpu) from just before the due instant until the last job, over the burst's size: on an idle machine, one core each, the burst cannot go faster than the larger of the two allows`,
           ...(ours.lateStartMs > 0 || raw.lateStartMs > 0 ? [`the burst's worker was ready ${Math.round(ours.lateStartMs)} ms (project) / ${Math.round(raw.lateStartMs)} ms (raw) after the due instant; measured from when it was ready`] : []),
         ],
       };

@@ -25,6 +25,8 @@ export function startFollowupWorkerDouble(options: {
   followUps: FollowUps;
   logger: Logger;
   onSent: () => void;
+  /** Jobs at once, as `FOLLOWUP_CONCURRENCY` gives the app's worker. */
+  concurrency: number;
 }): Worker {
   const tomorrow = riyadhDay(Date.now() + 24 * 3600_000);
   const booking = (id: string): BookingRecord => ({
@@ -79,5 +81,6 @@ export function startFollowupWorkerDouble(options: {
     calendar,
     quietHours: null,
     logger: options.logger,
+    concurrency: options.concurrency,
   });
 }

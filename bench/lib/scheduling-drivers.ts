@@ -45,7 +45,8 @@ async function pool(from: number, to: number, task: (i: number) => Promise<unkno
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
 }
 
-export function projectDriver(url: string, logger: Logger): Driver {
+/** `concurrency`: jobs the burst's worker takes at once, the same on both sides (`FOLLOWUP_CONCURRENCY`). */
+export function projectDriver(url: string, logger: Logger, concurrency: number): Driver {
   const prefix = 'bench-scheduling-ours-bull';
   const connection = connect(url);
   const queue = createFollowupsQueue(connection, prefix);
@@ -56,7 +57,7 @@ export function projectDriver(url: string, logger: Logger): Driver {
     schedule: (from, to, dueAt) => pool(from, to, (i) => followUps.bookingReminder(bookingId(i), conversationId(i), dueAt(i))),
     cancel: (from, to) => pool(from, to, (i) => followUps.bookingCancelled(bookingId(i))),
     async startWorker(processed) {
-      const worker = startFollowupWorkerDouble({ connection: workerConnection, prefix, followUps, logger, onSent: () => undefined });
+      const worker = startFollowupWorkerDouble({ connection: workerConnection, prefix, followUps, logger, concurrency, onSent: () => undefined });
       // A reminder counts when its job finished as sent (the worker returns why otherwise: dropped, deferred).
       worker.on('completed', (_job, result) => processed(result === 'sent'));
       worker.on('failed', () => processed(false));
@@ -71,7 +72,7 @@ export function projectDriver(url: string, logger: Logger): Driver {
   };
 }
 
-export function rawDriver(url: string): Driver {
+export function rawDriver(url: string, concurrency: number): Driver {
   const prefix = 'bench-scheduling-raw-bull';
   const connection = connect(url);
   const queue = new Queue(FOLLOWUPS_QUEUE, { connection, prefix });
@@ -91,7 +92,7 @@ export function rawDriver(url: string): Driver {
     },
     cancel: (from, to) => pool(from, to, (i) => queue.remove(reminderJobId('booking', bookingId(i), 0))),
     async startWorker(processed) {
-      const worker = new Worker(FOLLOWUPS_QUEUE, async () => 'sent', { connection: workerConnection, prefix, concurrency: 4 });
+      const worker = new Worker(FOLLOWUPS_QUEUE, async () => 'sent', { connection: workerConnection, prefix, concurrency });
       worker.on('completed', () => processed(true));
       worker.on('failed', () => processed(false));
       await worker.waitUntilReady();

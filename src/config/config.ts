@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
+import { FOLLOWUP_CONCURRENCY } from '../followups/followup-jobs.js';
 import { parseBookingWindows, type BookingCalendar } from '../services/booking-calendar.js';
 import { parseWorkingHours, type WorkingHours } from '../staff/working-hours.js';
 
@@ -75,6 +76,13 @@ const CRON_PATTERN = /^(?:[\d*?LW#/,A-Za-z-]+\s+){4,5}[\d*?LW#/,A-Za-z-]+$/;
 /** A 32-byte data key: 64 hex characters or base64. */
 const DATA_KEY_FORMAT = /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/;
 
+const SLOTS = 'expected a whole number from 1 to 1000';
+
+const RATE = 'expected messages per second, a number from 1 to 10000';
+/** A platform's send limit in messages per second (the bot paces at 95% of it). */
+const messagesPerSecond = (fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number({ message: RATE }).min(1, RATE).max(10_000, RATE).default(fallback));
+
 const schema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
@@ -141,6 +149,7 @@ const schema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, urlWith(['http:', 'https:'], 'https://api.telegram.org').optional()),
   TELEGRAM_WEBHOOK_URL: z.preprocess(emptyToUndefined, urlWith(['https:', 'http:'], 'https://bot.example.org/telegram').optional()),
+  TELEGRAM_MESSAGES_PER_SECOND: messagesPerSecond(30),
   WHATSAPP_WEB_ENABLED: booleanFlag,
   CHROMIUM_PATH: z.preprocess(emptyToUndefined, z.string().default('/usr/bin/chromium')),
   WHATSAPP_CLOUD_TOKEN: optionalString,
@@ -151,6 +160,7 @@ const schema = z.object({
     emptyToUndefined,
     urlWith(['http:', 'https:'], 'https://graph.facebook.com/v23.0').default('https://graph.facebook.com/v23.0'),
   ),
+  WHATSAPP_MESSAGES_PER_SECOND: messagesPerSecond(80),
   WHATSAPP_TEMPLATE_NAME: z.preprocess(
     emptyToUndefined,
     z.string().regex(/^[a-z0-9_]{1,512}$/, { message: 'expected a template name in lower case, digits and _ (as in WhatsApp Manager)' }).optional(),
@@ -176,6 +186,7 @@ const schema = z.object({
   SURVEY_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'expected milliseconds' }).int().min(0).default(3_600_000)),
   REMINDER_DELAYS_MS: durationList,
   QUIET_HOURS: quietHours,
+  FOLLOWUP_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number({ message: SLOTS }).int(SLOTS).min(1, SLOTS).max(1000, SLOTS).default(FOLLOWUP_CONCURRENCY)),
   TRUST_PROXY: booleanFlag,
   SUPPORT_CONTACT: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
@@ -262,7 +273,8 @@ export type Config = Readonly<{
    * purge's cron pattern in Asia/Riyadh. See `Store.purgeExpired`.
    */
   retention: Readonly<{ draftDays: number; transcriptDays: number; rejectedDays: number; documentDays: number; schedule: string }>;
-  telegram: Readonly<{ botToken: string | undefined; apiRoot: string | undefined; webhookUrl: string | undefined }>;
+  /** TELEGRAM_*; `messagesPerSecond`: what Telegram allows the bot over all chats (default 30). */
+  telegram: Readonly<{ botToken: string | undefined; apiRoot: string | undefined; webhookUrl: string | undefined; messagesPerSecond: number }>;
   whatsappWeb: Readonly<{ enabled: boolean; chromiumPath: string }>;
   whatsappCloud: Readonly<{
     token: string | undefined;
@@ -270,6 +282,8 @@ export type Config = Readonly<{
     appSecret: string | undefined;
     verifyToken: string | undefined;
     graphUrl: string;
+    /** WHATSAPP_MESSAGES_PER_SECOND: what Meta allows the number (default 80; 1,000 on the upgraded tier). */
+    messagesPerSecond: number;
     /**
      * The approved template (one body parameter, the message text) used outside WhatsApp's 24-hour
      * customer-service window; without it such messages fail instead of being sent.
@@ -281,6 +295,8 @@ export type Config = Readonly<{
   surveyDelayMs: number;
   reminderDelaysMs: readonly number[];
   quietHours: QuietHours | null;
+  /** FOLLOWUP_CONCURRENCY: surveys and reminders worked on at once per worker process (default 32). */
+  followupConcurrency: number;
   trustProxy: boolean;
   /**
    * SUPPORT_CONTACT: how a beneficiary in severe distress reaches the association (free text, e.g. a
@@ -353,7 +369,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       documentDays: e.RETENTION_DOCUMENT_DAYS,
       schedule: e.RETENTION_SCHEDULE,
     }),
-    telegram: Object.freeze({ botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookUrl: e.TELEGRAM_WEBHOOK_URL }),
+    telegram: Object.freeze({
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+      messagesPerSecond: e.TELEGRAM_MESSAGES_PER_SECOND,
+    }),
     whatsappWeb: Object.freeze({ enabled: e.WHATSAPP_WEB_ENABLED, chromiumPath: e.CHROMIUM_PATH }),
     whatsappCloud: Object.freeze({
       token: e.WHATSAPP_CLOUD_TOKEN,
@@ -361,12 +382,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       appSecret: e.WHATSAPP_APP_SECRET,
       verifyToken: e.WHATSAPP_VERIFY_TOKEN,
       graphUrl: e.WHATSAPP_GRAPH_URL,
+      messagesPerSecond: e.WHATSAPP_MESSAGES_PER_SECOND,
       templateName: e.WHATSAPP_TEMPLATE_NAME,
       templateLanguages: Object.freeze(e.WHATSAPP_TEMPLATE_LANGUAGES),
     }),
     surveyDelayMs: e.SURVEY_DELAY_MS,
     reminderDelaysMs: Object.freeze(e.REMINDER_DELAYS_MS),
     quietHours: e.QUIET_HOURS,
+    followupConcurrency: e.FOLLOWUP_CONCURRENCY,
     trustProxy: e.TRUST_PROXY,
     supportContact: e.SUPPORT_CONTACT,
     resumeOfferAfterMs: e.RESUME_OFFER_AFTER_MS,

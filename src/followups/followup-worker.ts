@@ -9,7 +9,7 @@ import { checklistOf, REQUIRED_DOCUMENTS } from '../requests/documents.js';
 import { DEFAULT_LOCALE, type I18n } from '../i18n/i18n.js';
 import type { Store } from '../store/types.js';
 import type { TurnRunner } from '../turn/turn-runner.js';
-import { FOLLOWUPS_QUEUE, followupJob, type ReminderJob, type SurveyJob } from './followup-jobs.js';
+import { FOLLOWUP_CONCURRENCY, FOLLOWUPS_QUEUE, followupJob, type ReminderJob, type SurveyJob } from './followup-jobs.js';
 import type { FollowUps } from './followups.js';
 import { holdFor } from './hold.js';
 import { formatDay, formatWindow, riyadhDay, type BookingCalendar } from '../services/booking-calendar.js';
@@ -31,6 +31,8 @@ export type FollowupWorkerDependencies = {
   calendar: BookingCalendar;
   quietHours: QuietHours | null;
   logger: Logger;
+  /** Jobs worked on at once in this process; default {@link FOLLOWUP_CONCURRENCY}. */
+  concurrency?: number;
   now?: () => number;
   /** A survey was sent (the staff console counts it). */
   onSurveySent?: (survey: { id: string; conversationId: string }) => Promise<void>;
@@ -156,7 +158,7 @@ export function createFollowupWorker(deps: FollowupWorkerDependencies): Worker {
     }
   };
 
-  const worker = new Worker(FOLLOWUPS_QUEUE, run, { connection: deps.connection, prefix: deps.prefix, concurrency: 4 });
+  const worker = new Worker(FOLLOWUPS_QUEUE, run, { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? FOLLOWUP_CONCURRENCY });
   worker.on('failed', (job, error) => log.warn({ event: 'followup.failed', jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'follow-up failed'));
   worker.on('error', (error) => log.error({ event: 'followup.worker_error', err: error }, 'follow-up worker error'));
   return worker;

@@ -38,7 +38,7 @@ describe('loadConfig defaults', () => {
     });
     expect(config.whatsappWeb).toEqual({ enabled: false, chromiumPath: '/usr/bin/chromium' });
     expect(config.whatsappCloud.graphUrl).toBe('https://graph.facebook.com/v23.0');
-    expect(config.telegram).toEqual({ botToken: undefined, apiRoot: undefined, webhookUrl: undefined });
+    expect(config.telegram).toEqual({ botToken: undefined, apiRoot: undefined, webhookUrl: undefined, messagesPerSecond: 30 });
   });
 
   it('treats empty variables as unset', () => {
@@ -73,6 +73,18 @@ describe('loadConfig with values', () => {
     expect(config.trustProxy).toBe(true);
     expect(config.adminEmail).toBe('staff@injab.example');
     expect(config.dataDir).toBe('/var/lib/injab');
+  });
+
+  it('works 32 follow-ups at once unless FOLLOWUP_CONCURRENCY says otherwise', () => {
+    expect(loadConfig({}).followupConcurrency).toBe(32);
+    expect(loadConfig({ FOLLOWUP_CONCURRENCY: '' }).followupConcurrency).toBe(32);
+    expect(loadConfig({ FOLLOWUP_CONCURRENCY: '8' }).followupConcurrency).toBe(8);
+  });
+
+  it('paces each platform under its limit: Telegram 30/s and WhatsApp 80/s unless set (a number on Meta\'s upgraded tier: 1,000)', () => {
+    expect(loadConfig({}).telegram.messagesPerSecond).toBe(30);
+    expect(loadConfig({}).whatsappCloud.messagesPerSecond).toBe(80);
+    expect(loadConfig({ WHATSAPP_MESSAGES_PER_SECOND: '1000', TELEGRAM_MESSAGES_PER_SECOND: '' })).toMatchObject({ whatsappCloud: { messagesPerSecond: 1000 }, telegram: { messagesPerSecond: 30 } });
   });
 
   it('turns quiet hours off with "off"', () => {
@@ -131,6 +143,11 @@ describe('loadConfig refuses wrong values with one readable line', () => {
     ['DATA_KEY', 'a1'.repeat(31), 'expected 32 bytes'],
     ['LOG_LEVEL', 'verbose', 'expected one of fatal, error, warn, info, debug, trace, silent'],
     ['REDIS_PREFIX', 'injab:prod', 'expected letters, digits, - or _'],
+    ['FOLLOWUP_CONCURRENCY', '0', 'expected a whole number from 1 to 1000'],
+    ['FOLLOWUP_CONCURRENCY', '2.5', 'expected a whole number from 1 to 1000'],
+    ['FOLLOWUP_CONCURRENCY', 'many', 'expected a whole number from 1 to 1000'],
+    ['WHATSAPP_MESSAGES_PER_SECOND', '0', 'expected messages per second, a number from 1 to 10000'],
+    ['TELEGRAM_MESSAGES_PER_SECOND', 'fast', 'expected messages per second, a number from 1 to 10000'],
   ])('refuses %s=%s', (name, value, expects) => {
     const error = configError({ [name]: value });
     expect(error.code).toBe('CONFIG_INVALID');
