@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { hashSecret } from '../../src/security/cipher.js';
-import type { ConversationRecord, Store } from '../../src/store/types.js';
+import type { Store, TokenHolder } from '../../src/store/types.js';
 import { DirectLineError } from './directline-error.js';
 
 /** A fresh conversation token: 32 random bytes, base64url. Only its hash is stored. */
@@ -17,7 +17,7 @@ export function bearerOf(header: string | undefined): string | null {
  * The conversation a request's token opens. No token: 401. A token of another conversation: 403.
  * An expired token: 401 with code TokenExpired.
  */
-export async function authorize(store: Store, authorization: string | undefined, conversationId: string | null): Promise<ConversationRecord> {
+export async function authorize(store: Store, authorization: string | undefined, conversationId: string | null): Promise<TokenHolder> {
   const token = bearerOf(authorization);
   if (!token) throw new DirectLineError(401, 'Unauthorized', 'Send the conversation token as "Authorization: Bearer <token>".');
   const conversation = await store.conversations.findByTokenHash(hashSecret(token));

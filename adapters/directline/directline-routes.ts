@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { hashSecret } from '../../src/security/cipher.js';
 import { MAX_FILE_BYTES, nameForType, sniffFileType } from '../../src/security/file-type.js';
 import { retryAfterSeconds, type RateLimiter } from '../../src/security/rate-limit.js';
-import type { ConversationRecord, Store } from '../../src/store/types.js';
+import type { Store, TokenHolder } from '../../src/store/types.js';
 import type { TurnRunner } from '../../src/turn/turn-runner.js';
 import { authorize, newToken } from './directline-auth.js';
 import type { DirectLineAdapter } from './directline-adapter.js';
@@ -53,7 +53,7 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
 
   if (options.rateLimit && options.rateLimit.perAddress > 0) limitPerAddress(app, options.rateLimit);
 
-  const slide = async (conversation: ConversationRecord) =>
+  const slide = async (conversation: TokenHolder) =>
     store.conversations.update(conversation.id, { tokenExpiresAt: new Date(Date.now() + ttl * 1000) });
 
   app.post('/v3/directline/conversations', async (request, reply) => {
@@ -218,7 +218,7 @@ function tokenFrom(request: FastifyRequest): string {
 }
 
 function userActivity(
-  conversation: ConversationRecord,
+  conversation: TokenHolder,
   body: { text?: string | undefined; locale?: string | undefined; from?: { id?: string | undefined } | undefined; value?: unknown; id?: string | undefined },
   attachments: NonNullable<Activity['attachments']>,
 ): Partial<Activity> {

@@ -328,6 +328,9 @@ export interface ContactRepository {
   listChannels(contactId: string): Promise<ContactChannelRecord[]>;
 }
 
+/** What a token check needs of a conversation. */
+export type TokenHolder = Pick<ConversationRecord, 'id' | 'channel' | 'tokenExpiresAt'>;
+
 export interface ConversationRepository {
   /** Fails with StoreConflictError when (channel, externalId) already exists. */
   create(
@@ -335,7 +338,11 @@ export interface ConversationRepository {
   ): Promise<ConversationRecord>;
   get(id: string): Promise<ConversationRecord | null>;
   findByExternal(channel: string, externalId: string): Promise<ConversationRecord | null>;
-  findByTokenHash(tokenHash: string): Promise<ConversationRecord | null>;
+  /**
+   * The conversation a Direct Line token opens: only what the token check and the routes need, so
+   * every request does not read and open the conversation's state.
+   */
+  findByTokenHash(tokenHash: string): Promise<TokenHolder | null>;
   /** Fails with StoreNotFoundError for an unknown id. `lastSeq` is the messages repository's to move. */
   update(id: string, patch: Patch<Omit<ConversationRecord, 'lastSeq'>>): Promise<ConversationRecord>;
   /** Newest first. `contactId` gives one beneficiary's conversations on every channel (their data, its erasure). */

@@ -95,7 +95,7 @@ export class TurnRunner {
    * runs only messages past `processedSeq`, so a repeat of a handled message costs one read.
    */
   async receive(
-    conversation: ConversationRecord,
+    conversation: Pick<ConversationRecord, 'id' | 'channel'>,
     activity: Partial<Activity>,
     options: {
       dedupeKey?: string;

@@ -49,7 +49,7 @@ export function createContactRepository({ models, cipher }: MongoContext): Conta
 
 export function createConversationRepository({ models, cipher }: MongoContext): ConversationRepository {
   const { Conversation } = models;
-  const findOne = async (filter: { channel: string; externalId: string } | { tokenHash: string }) => {
+  const findOne = async (filter: { channel: string; externalId: string }) => {
     const doc = await Conversation.findOne(filter).lean<ConversationDoc>().exec();
     return doc ? conversationMapping.fromDoc(doc, cipher) : null;
   };
@@ -60,7 +60,10 @@ export function createConversationRepository({ models, cipher }: MongoContext): 
     },
     get: (id) => findById(Conversation, conversationMapping, cipher, id),
     findByExternal: (channel, externalId) => findOne({ channel, externalId }),
-    findByTokenHash: (tokenHash) => findOne({ tokenHash }),
+    async findByTokenHash(tokenHash) {
+      const doc = await Conversation.findOne({ tokenHash }, { _id: 1, channel: 1, tokenExpiresAt: 1 }).lean<Pick<ConversationDoc, '_id' | 'channel' | 'tokenExpiresAt'>>().exec();
+      return doc ? { id: doc._id, channel: doc.channel, tokenExpiresAt: doc.tokenExpiresAt ?? null } : null;
+    },
     update: (id, patch) => patchById(Conversation, conversationMapping, cipher, id, patch, { updatedAt: new Date() }),
     async list(filter) {
       const { skip, limit } = pageOf(filter);

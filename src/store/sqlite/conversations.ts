@@ -91,7 +91,8 @@ export function createConversationRepository(ctx: SqliteContext): ConversationRe
       return findOne('channel = ? AND external_id = ?', channel, externalId);
     },
     async findByTokenHash(tokenHash) {
-      return findOne('token_hash = ?', tokenHash);
+      const row = asRow(ctx.stmt('SELECT id, channel, token_expires_at FROM conversations WHERE token_hash = ? LIMIT 1').get(tokenHash));
+      return row ? { id: text(row, 'id'), channel: text(row, 'channel'), tokenExpiresAt: dateOrNull(row, 'token_expires_at') } : null;
     },
     async update(id, patch) {
       return updateRecord(ctx, conversations, id, patch, (merged) => ({ ...merged, updatedAt: new Date() }));

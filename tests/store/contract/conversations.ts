@@ -45,7 +45,7 @@ export function conversationContract(store: CurrentStore): void {
       const tokenExpiresAt = new Date(Date.now() + 3_600_000);
       const created = await store().conversations.create({ channel: 'directline', externalId: 'dl-1', tokenHash: 'a'.repeat(64), tokenExpiresAt });
       await store().conversations.create({ channel: 'directline', externalId: 'dl-2' });
-      expect(await store().conversations.findByTokenHash('a'.repeat(64))).toEqual(created);
+      expect(await store().conversations.findByTokenHash('a'.repeat(64))).toEqual({ id: created.id, channel: 'directline', tokenExpiresAt });
       expect(await store().conversations.findByTokenHash('b'.repeat(64))).toBeNull();
     });
 
