@@ -18,7 +18,11 @@ async function serverWithLog(level: string) {
     publicDir: path.join(import.meta.dirname, '../../src/web/public'),
     trustProxy: false,
     readiness: { store: async () => undefined, redis: async () => undefined },
-    plugins: [(instance) => void instance.get('/quiet', { logLevel: 'warn' }, async () => ({ ok: true }))],
+    plugins: [
+      async (instance) => {
+        instance.get('/quiet', { logLevel: 'warn' }, async () => ({ ok: true }));
+      },
+    ],
   });
   return { app, lines };
 }
