@@ -7,6 +7,11 @@ export type WhatsAppSender = { sendMessage(chatId: string, text: string): Promis
 export type WhatsAppWebAdapterOptions = {
   /** The running client, or null when this process is on standby (another one holds the session). */
   client: () => WhatsAppSender | null;
+  /**
+   * Whether a turn run here can answer now: the session's client is in this process and working
+   * (ready, or delivering messages). Default: a client is there.
+   */
+  canAnswer?: () => boolean;
   /** The WhatsApp chat of a bot conversation (its `externalId`); null when it is not a WhatsApp Web one. */
   chatIdOf: (conversationId: string) => Promise<string | null>;
 };
@@ -26,6 +31,10 @@ export class WhatsAppWebAdapter extends ChannelAdapter {
 
   constructor(private readonly options: WhatsAppWebAdapterOptions) {
     super();
+  }
+
+  override canSendHere(): boolean {
+    return this.options.canAnswer ? this.options.canAnswer() : this.options.client() !== null;
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {

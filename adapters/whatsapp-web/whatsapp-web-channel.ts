@@ -75,6 +75,8 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
   const chats = new ChatQueue();
   // This process may send once its client is ready, and no longer once the client is dropped.
   let ready = false;
+  /** Whether the current client has delivered a message. */
+  let delivering = false;
   const senderListeners: ((isSender: boolean) => void)[] = [];
   const setReady = (value: boolean) => {
     if (ready === value) return;
@@ -87,6 +89,8 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
 
   const adapter = new WhatsAppWebAdapter({
     client: () => client,
+    // A client that delivers messages answers them, even before its 'ready' (which starts the queue).
+    canAnswer: () => client !== null && (ready || delivering),
     chatIdOf: (conversationId) => externalIdOf(store, CHANNEL, conversationId),
   });
 
@@ -144,6 +148,7 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
   };
 
   const onMessage = (msg: WhatsAppMessageLike) => {
+    delivering = true;
     if (msg.fromMe || msg.isStatus || msg.from.endsWith('@g.us') || msg.from.endsWith('@broadcast')) return;
     void chats.run(msg.from, () => handle(msg)).catch((error: unknown) => {
       log.error({ err: error, event: 'whatsapp_web.message_failed', messageId: msg.id._serialized }, 'a WhatsApp Web message failed');
@@ -176,6 +181,7 @@ export function createWhatsAppWebChannel(deps: ChannelDependencies, options: Wha
     const created = await createClient();
     if (stopped) return;
     client = created;
+    delivering = false;
     created.on('qr', (qr: string) => {
       log.warn({ event: 'whatsapp_web.qr', qr }, 'scan this QR code with WhatsApp to link the session');
       void report('pairing', { qr });

@@ -41,6 +41,15 @@ export abstract class ChannelAdapter extends BotAdapter {
   readonly transcriptIsWire: boolean = false;
 
   /**
+   * Whether this process can send on the channel now. A channel whose session lives in one process
+   * (WhatsApp Web) says no elsewhere, and while its session is not ready: a turn run here could not
+   * answer, so it is left for the process that can (see `TurnRunner.drain`).
+   */
+  canSendHere(): boolean {
+    return true;
+  }
+
+  /**
    * Runs one inbound activity through the middleware and the bot logic. `prepare` puts what the
    * turn needs (loaded by the turn runner) into the context before any middleware runs.
    */

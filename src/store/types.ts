@@ -350,9 +350,10 @@ export interface ConversationRepository {
   /**
    * Ids of conversations with an incoming message past `processedSeq`: stored, but its turn never
    * ran (cut off by a crash, or by Redis going away after it was stored). Least recently updated
-   * first; `updatedSince` leaves out conversations untouched since then.
+   * first; `updatedSince` leaves out conversations untouched since then, `channels` those of other
+   * channels.
    */
-  listUnhandled(options: { updatedSince?: Date; limit: number }): Promise<string[]>;
+  listUnhandled(options: { updatedSince?: Date; channels?: readonly string[]; limit: number }): Promise<string[]>;
 }
 
 export interface MessageRepository {

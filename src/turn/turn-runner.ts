@@ -10,6 +10,8 @@ import { DEFAULT_LOCALE, type I18n } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import type { RateLimiter, RateLimitRule } from '../security/rate-limit.js';
 import type { ConversationRecord, MessageAuthor, MessageDelivery, MessageRecord, Store } from '../store/types.js';
+import { LockTimeoutError } from '../errors/lock-timeout-error.js';
+import { RedisUnavailableError } from '../errors/redis-unavailable-error.js';
 import type { TurnLock } from './turn-lock.js';
 
 export type TurnRunnerDependencies = {
@@ -131,8 +133,19 @@ export class TurnRunner {
     });
     // Past MAX_UNAWAITED turns behind, the sender waits for this one: the platform then slows down
     // or retries, instead of this process piling up work (and memory) it cannot finish soon.
-    if (options.awaitTurn === false && this.inFlight.size < MAX_UNAWAITED) this.drainSoon(conversation.id);
-    else await this.drain(conversation.id);
+    if (options.awaitTurn === false && this.inFlight.size < MAX_UNAWAITED) {
+      this.drainSoon(conversation.id);
+      return result;
+    }
+    try {
+      await this.drain(conversation.id);
+    } catch (error) {
+      // Stored, but its turn could not take the conversation's lock (Redis went away after the
+      // append, or another process held the lock too long). The message is safe and the sweeper
+      // runs it; refusing now would only make the sender send it again as a new message.
+      if (!(error instanceof LockTimeoutError || error instanceof RedisUnavailableError)) throw error;
+      this.deps.logger.warn({ err: error, event: 'turn.drain_deferred', conversationId: conversation.id }, 'stored a message whose turn must wait; the sweep will run it');
+    }
     return result;
   }
 
@@ -156,9 +169,17 @@ export class TurnRunner {
    * so a sweep in every process, or one racing a live receive, runs each message once. Returns how
    * many conversations had such messages.
    */
-  async sweep(options: { updatedSince?: Date; limit?: number } = {}): Promise<number> {
-    const ids = await this.deps.store.conversations.listUnhandled({ limit: options.limit ?? 500, ...(options.updatedSince ? { updatedSince: options.updatedSince } : {}) });
+  async sweep(options: { updatedSince?: Date; limit?: number; stopped?: () => boolean } = {}): Promise<number> {
+    // Only channels this process can answer on now: a WhatsApp Web message waits for the process
+    // that holds the session, instead of failing here and being marked handled unanswered.
+    const channels = [...this.adapters.values()].filter((adapter) => adapter.canSendHere()).map((adapter) => adapter.channel);
+    const ids = await this.deps.store.conversations.listUnhandled({
+      limit: options.limit ?? 500,
+      channels,
+      ...(options.updatedSince ? { updatedSince: options.updatedSince } : {}),
+    });
     for (const id of ids) {
+      if (options.stopped?.()) break;
       try {
         await this.drain(id);
       } catch (error) {
@@ -179,6 +200,10 @@ export class TurnRunner {
     await this.deps.lock.run(`conv-${conversationId}`, async () => {
       let current = await this.deps.store.conversations.get(conversationId);
       if (!current) return;
+      // A turn here could not answer (the channel's session lives in another process, or is not
+      // ready): its messages stay pending for the process that can, instead of failing and being
+      // marked handled.
+      if (this.adapters.get(current.channel)?.canSendHere() === false) return;
       for (;;) {
         const pending = await this.deps.store.messages.list(conversationId, {
           afterSeq: current.processedSeq,

@@ -3,22 +3,26 @@ import type { TurnRunner } from './turn-runner.js';
 
 export type TurnSweeperOptions = {
   logger: Logger;
-  /** Between sweeps; default 30 s. */
+  /** Between sweeps; default 10 s. */
   intervalMs?: number;
-  /** Sweeps after the first look only at conversations updated this recently; default 7 days. */
+  /**
+   * Sweeps look only at conversations updated this recently (an index walk); default 24 h. A message
+   * older than that is not answered out of the blue: the beneficiary's next message runs it.
+   */
   recentMs?: number;
 };
 
 /**
- * Runs {@link TurnRunner.sweep} once when the process starts (every conversation) and then every
- * `intervalMs` (those updated recently), so a message that was stored and acknowledged but whose
- * turn never ran — the process was killed, or Redis went away in between — is answered without
+ * Runs {@link TurnRunner.sweep} when the process starts and then every `intervalMs`, over the
+ * conversations updated in the last `recentMs`, so a message that was stored and acknowledged but
+ * whose turn never ran — the process was killed, or Redis went away in between — is answered without
  * waiting for the beneficiary's next message. One sweep at a time; a failed one is logged and the
- * next tries again.
+ * next tries again; stopping ends a sweep between two conversations.
  */
 export class TurnSweeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly runner: TurnRunner,
@@ -27,22 +31,24 @@ export class TurnSweeper {
 
   start(): void {
     if (this.timer) return;
+    this.stopped = false;
     this.runOnce();
-    const recentMs = this.options.recentMs ?? 7 * 24 * 3600 * 1000;
-    this.timer = setInterval(() => this.runOnce(new Date(Date.now() - recentMs)), this.options.intervalMs ?? 30_000);
+    this.timer = setInterval(() => this.runOnce(), this.options.intervalMs ?? 10_000);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
   }
 
-  private runOnce(updatedSince?: Date): void {
+  private runOnce(): void {
     if (this.running) return;
+    const updatedSince = new Date(Date.now() - (this.options.recentMs ?? 24 * 3600 * 1000));
     this.running = this.runner
-      .sweep(updatedSince ? { updatedSince } : {})
+      .sweep({ updatedSince, stopped: () => this.stopped })
       .then(() => undefined)
       .catch((error: unknown) => this.options.logger.warn({ err: error, event: 'turn.sweep_failed' }, 'could not look for stored messages without their turn'))
       .finally(() => (this.running = null));

@@ -19,6 +19,12 @@ class PlatformDouble extends ChannelAdapter {
   /** The delivery state of each message in the transcript at the moment it was handed over. */
   readonly statesAtSend: (DeliveryState | undefined)[] = [];
   refuseNext: Error | null = null;
+  /** Whether this process can send on the channel (false: as a WhatsApp Web standby). */
+  sendable = true;
+
+  override canSendHere(): boolean {
+    return this.sendable;
+  }
   inspect: ((activity: Partial<Activity>) => Promise<DeliveryState | undefined>) | null = null;
 
   override async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -82,6 +88,28 @@ describe('TurnRunner: inbound', () => {
     expect((await t().app.runner.receive(conversation, incoming(conversation.id, 'السلام عليكم'), { dedupeKey: 'm-1' })).duplicate).toBe(true);
     expect(platform.sent).toHaveLength(answered);
     expect(await t().app.store.messages.list(conversation.id, { direction: 'incoming' })).toHaveLength(1);
+  });
+});
+
+describe('TurnRunner: a channel this process cannot send on', () => {
+  it('leaves its stored messages pending, unanswered and unmarked, for the process that can', async () => {
+    const conversation = await newConversation();
+    await t().app.store.messages.append(conversation.id, { direction: 'incoming', author: { kind: 'beneficiary' }, activity: incoming(conversation.id, 'السلام عليكم'), dedupeKey: 'standby-1' });
+    const before = platform.sent.length;
+    platform.sendable = false;
+    try {
+      await t().app.runner.sweep();
+      await t().app.runner.drain(conversation.id);
+      expect(platform.sent.length).toBe(before);
+      expect((await t().app.store.conversations.get(conversation.id))?.processedSeq).toBe(0);
+      expect(await t().app.store.conversations.listUnhandled({ limit: 100 })).toContain(conversation.id);
+    } finally {
+      platform.sendable = true;
+    }
+    // Once it can (the session is ready here), the sweep answers it.
+    await t().app.runner.sweep();
+    expect(platform.sent.length).toBeGreaterThan(before);
+    expect((await t().app.store.conversations.get(conversation.id))?.processedSeq).toBe(1);
   });
 });
 

@@ -78,6 +78,7 @@ export function createConversationRepository({ models, cipher }: MongoContext): 
     async listUnhandled(options) {
       const docs = await Conversation.aggregate<{ _id: string }>([
         ...(options.updatedSince ? [{ $match: { updatedAt: { $gte: options.updatedSince } } }] : []),
+        ...(options.channels ? [{ $match: { channel: { $in: [...options.channels] } } }] : []),
         {
           $lookup: {
             from: models.Message.collection.name,

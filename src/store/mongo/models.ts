@@ -194,6 +194,8 @@ const conversationSchema = new Schema<ConversationDoc>(
 conversationSchema.index({ channel: 1, externalId: 1 }, { unique: true });
 conversationSchema.index({ tokenHash: 1 }, { sparse: true });
 conversationSchema.index({ status: 1, createdAt: -1 });
+// The turn sweeper's look at recently changed conversations.
+conversationSchema.index({ updatedAt: 1 });
 
 const messageSchema = new Schema<MessageDoc>(
   {

@@ -108,13 +108,16 @@ export function createConversationRepository(ctx: SqliteContext): ConversationRe
     },
     async listUnhandled(options) {
       // The EXISTS probe walks the messages' primary key (conversation_id, seq) from processed_seq on.
+      // updated_at >= ? walks the conversations_updated index; an empty list of channels matches none.
+      const channels = options.channels ? `AND c.channel IN (SELECT value FROM json_each(?))` : '';
       const sql = `SELECT c.id FROM conversations c
-                   WHERE c.updated_at >= ?
+                   WHERE c.updated_at >= ? ${channels}
                      AND EXISTS (SELECT 1 FROM messages m
                                  WHERE m.conversation_id = c.id AND m.seq > c.processed_seq AND m.direction = 'incoming')
                    ORDER BY c.updated_at, c.rowid LIMIT ?`;
       const since = options.updatedSince ? dbDate(options.updatedSince) : '';
-      return asRows(ctx.stmt(sql).all(since, limitParam(options.limit))).map((row) => text(row, 'id'));
+      const params = [since, ...(options.channels ? [JSON.stringify(options.channels)] : []), limitParam(options.limit)];
+      return asRows(ctx.stmt(sql).all(...params)).map((row) => text(row, 'id'));
     },
   };
 }

@@ -282,7 +282,15 @@ ALTER TABLE messages ADD COLUMN erased_at TEXT;
 CREATE INDEX IF NOT EXISTS messages_unerased_created ON messages (created_at) WHERE erased_at IS NULL;
 `;
 
-const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6];
+/**
+ * Version 7: conversations by when they last changed, so the turn sweeper (messages stored but never
+ * run) looks only at recent conversations instead of scanning them all every few seconds.
+ */
+const V7 = `
+CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated_at);
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -101,6 +101,8 @@ export function conversationContract(store: CurrentStore): void {
       expect(await conversations.listUnhandled({ limit: 10 })).toEqual([older.id, newer.id]);
       expect(await conversations.listUnhandled({ limit: 1 })).toEqual([older.id]);
       expect(await conversations.listUnhandled({ limit: 10, updatedSince: cutoff })).toEqual([newer.id]);
+      expect(await conversations.listUnhandled({ limit: 10, channels: ['whatsapp'] })).toEqual([newer.id]);
+      expect(await conversations.listUnhandled({ limit: 10, channels: [] })).toEqual([]);
       await conversations.update(older.id, { processedSeq: 1 });
       expect(await conversations.listUnhandled({ limit: 10 })).toEqual([newer.id]);
     });
