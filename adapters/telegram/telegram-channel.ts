@@ -122,9 +122,21 @@ export function createTelegramChannel(deps: ChannelDependencies): ChannelModule 
     await chats.run(chatId, () => receive(ctx.update, chatId, query.from, { id: `${chatId}-cb-${query.id}`, text: value }));
   });
 
+  /** Updates whose handling failed, until the webhook route has answered for them. */
+  const failedUpdates = new Set<number>();
   bot.catch((error, ctx) => {
     log.error({ err: error, event: 'telegram.update_failed', updateId: ctx.update.update_id }, 'a Telegram update failed');
+    failedUpdates.add(ctx.update.update_id);
   });
+  /**
+   * The webhook's handler: an update that failed (the store busy, a download cut off) is answered
+   * 500, so Telegram delivers it again — a 200 would lose it. Its update id drops the repeat of
+   * whatever part was stored.
+   */
+  const handleWebhookUpdate = async (update: Update): Promise<void> => {
+    await bot.handleUpdate(update);
+    if (failedUpdates.delete(update.update_id)) throw new Error(`Telegram update ${update.update_id} failed; Telegram will deliver it again`);
+  };
 
   let polling: Promise<void> | null = null;
   const secret = webhookSecret(botToken);
@@ -165,11 +177,20 @@ export function createTelegramChannel(deps: ChannelDependencies): ChannelModule 
       polling = null;
     },
   };
-  if (webhookUrl) module.routes = async (app) => webhookRoute(app, new URL(webhookUrl).pathname, secret, (update) => bot.handleUpdate(update));
+  if (webhookUrl) module.routes = async (app) => webhookRoute(app, new URL(webhookUrl).pathname, secret, handleWebhookUpdate);
   return module;
 }
 
-const webhookBody = z.looseObject({ update_id: z.number().int() });
+/**
+ * An update the bot can handle: a message with its chat, a button tap with its sender. Anything else
+ * that claims to be one is answered 400 and dropped, since delivering it again would not help; a
+ * well-formed update whose handling fails is answered 500, so Telegram delivers it again.
+ */
+const webhookBody = z.looseObject({
+  update_id: z.number().int(),
+  message: z.looseObject({ message_id: z.number().int(), date: z.number(), chat: z.looseObject({ id: z.number() }) }).optional(),
+  callback_query: z.looseObject({ id: z.string(), from: z.looseObject({ id: z.number() }) }).optional(),
+});
 
 async function webhookRoute(
   app: Parameters<NonNullable<ChannelModule['routes']>>[0],

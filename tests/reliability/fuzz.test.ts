@@ -441,6 +441,41 @@ describe('fuzz: random webhook bodies', () => {
   });
 });
 
+describe('a Telegram update that could not be stored', () => {
+  it('is answered 500, so Telegram delivers it again, and its redelivery is answered once', async () => {
+    const chat = { id: 7002, type: 'private' };
+    const update = { update_id: 5001, message: { message_id: 7, date: 0, chat, from: { id: 7002, is_bot: false, first_name: 'Sara' }, text: 'مرحبا' } };
+    const post = () =>
+      fetch(`${t().url}${TELEGRAM_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': webhookSecret(TELEGRAM_TOKEN) },
+        body: JSON.stringify(update),
+      });
+    const messages = t().app.store.messages;
+    const append = messages.append.bind(messages);
+    // The store is busy once (another process holds the file's write lock past the busy timeout).
+    let refused = 0;
+    messages.append = async (...args) => {
+      if (refused === 0 && args[1].direction === 'incoming') {
+        refused += 1;
+        throw new Error('SQLITE_BUSY: database is locked');
+      }
+      return append(...args);
+    };
+    try {
+      expect((await post()).status).toBe(500);
+      expect(refused).toBe(1);
+      expect((await post()).status).toBe(200);
+      await t().app.runner.settle();
+      expect((await post()).status).toBe(200);
+      await t().app.runner.settle();
+    } finally {
+      messages.append = append;
+    }
+    expect(telegram.sent(chat.id)).toHaveLength(1);
+  });
+});
+
 describe('fuzz: random bodies on the staff API', () => {
   const staff = staffClient(t);
   let admin: StaffAccount;
