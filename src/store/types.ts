@@ -351,9 +351,9 @@ export interface ConversationRepository {
    * Ids of conversations with an incoming message past `processedSeq`: stored, but its turn never
    * ran (cut off by a crash, or by Redis going away after it was stored). Least recently updated
    * first; `updatedSince` leaves out conversations untouched since then, `channels` those of other
-   * channels.
+   * channels, `storedBefore` messages stored since then (still on their way through a live receive).
    */
-  listUnhandled(options: { updatedSince?: Date; channels?: readonly string[]; limit: number }): Promise<string[]>;
+  listUnhandled(options: { updatedSince?: Date; storedBefore?: Date; channels?: readonly string[]; limit: number }): Promise<string[]>;
 }
 
 export interface MessageRepository {

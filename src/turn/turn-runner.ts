@@ -75,6 +75,8 @@ export class TurnRunner {
   private readonly adapters = new Map<string, ChannelAdapter>();
   /** Drains started by `drainSoon` and not finished yet. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** How many of them each conversation has. */
+  private readonly draining = new Map<string, number>();
 
   constructor(private readonly deps: TurnRunnerDependencies) {}
 
@@ -155,11 +157,17 @@ export class TurnRunner {
    * `processedSeq`, so the next sweep or the conversation's next message runs it.
    */
   drainSoon(conversationId: string): void {
+    this.draining.set(conversationId, (this.draining.get(conversationId) ?? 0) + 1);
     const run: Promise<void> = this.drain(conversationId)
       .catch((error: unknown) => {
         this.deps.logger.warn({ err: error, event: 'turn.drain_deferred', conversationId }, 'could not run a stored message now; the sweep will');
       })
-      .finally(() => this.inFlight.delete(run));
+      .finally(() => {
+        this.inFlight.delete(run);
+        const left = (this.draining.get(conversationId) ?? 1) - 1;
+        if (left > 0) this.draining.set(conversationId, left);
+        else this.draining.delete(conversationId);
+      });
     this.inFlight.add(run);
   }
 
@@ -169,7 +177,7 @@ export class TurnRunner {
    * so a sweep in every process, or one racing a live receive, runs each message once. Returns how
    * many conversations had such messages.
    */
-  async sweep(options: { updatedSince?: Date; limit?: number; stopped?: () => boolean } = {}): Promise<number> {
+  async sweep(options: { updatedSince?: Date; storedBefore?: Date; limit?: number; stopped?: () => boolean } = {}): Promise<number> {
     // Only channels this process can answer on now: a WhatsApp Web message waits for the process
     // that holds the session, instead of failing here and being marked handled unanswered.
     const channels = [...this.adapters.values()].filter((adapter) => adapter.canSendHere()).map((adapter) => adapter.channel);
@@ -177,9 +185,12 @@ export class TurnRunner {
       limit: options.limit ?? 500,
       channels,
       ...(options.updatedSince ? { updatedSince: options.updatedSince } : {}),
+      ...(options.storedBefore ? { storedBefore: options.storedBefore } : {}),
     });
     for (const id of ids) {
       if (options.stopped?.()) break;
+      // Already on its way here: its drain runs it.
+      if (this.draining.has(id)) continue;
       try {
         await this.drain(id);
       } catch (error) {

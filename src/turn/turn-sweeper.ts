@@ -10,6 +10,13 @@ export type TurnSweeperOptions = {
    * older than that is not answered out of the blue: the beneficiary's next message runs it.
    */
   recentMs?: number;
+  /**
+   * After the first sweep, messages younger than this are left to the receive that stored them
+   * (default 30 s). The first sweep, at start-up, takes every message stored before it: none of
+   * them is on its way through this process, and a drain another process is running only makes
+   * this one wait for the lock.
+   */
+  graceMs?: number;
 };
 
 /**
@@ -32,8 +39,8 @@ export class TurnSweeper {
   start(): void {
     if (this.timer) return;
     this.stopped = false;
-    this.runOnce();
-    this.timer = setInterval(() => this.runOnce(), this.options.intervalMs ?? 10_000);
+    this.runOnce(0);
+    this.timer = setInterval(() => this.runOnce(this.options.graceMs ?? 30_000), this.options.intervalMs ?? 10_000);
     this.timer.unref();
   }
 
@@ -44,11 +51,13 @@ export class TurnSweeper {
     await this.running;
   }
 
-  private runOnce(): void {
+  private runOnce(graceMs: number): void {
     if (this.running) return;
-    const updatedSince = new Date(Date.now() - (this.options.recentMs ?? 24 * 3600 * 1000));
+    const now = Date.now();
+    const updatedSince = new Date(now - (this.options.recentMs ?? 24 * 3600 * 1000));
+    const storedBefore = new Date(now - graceMs);
     this.running = this.runner
-      .sweep({ updatedSince, stopped: () => this.stopped })
+      .sweep({ updatedSince, storedBefore, stopped: () => this.stopped })
       .then(() => undefined)
       .catch((error: unknown) => this.options.logger.warn({ err: error, event: 'turn.sweep_failed' }, 'could not look for stored messages without their turn'))
       .finally(() => (this.running = null));

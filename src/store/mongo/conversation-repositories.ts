@@ -87,7 +87,12 @@ export function createConversationRepository({ models, cipher }: MongoContext): 
               {
                 $match: {
                   $expr: {
-                    $and: [{ $eq: ['$conversationId', '$$conversationId'] }, { $gt: ['$seq', '$$processedSeq'] }, { $eq: ['$direction', 'incoming'] }],
+                    $and: [
+                      { $eq: ['$conversationId', '$$conversationId'] },
+                      { $gt: ['$seq', '$$processedSeq'] },
+                      { $eq: ['$direction', 'incoming'] },
+                      ...(options.storedBefore ? [{ $lt: ['$createdAt', { $literal: options.storedBefore }] }] : []),
+                    ],
                   },
                 },
               },

@@ -113,10 +113,13 @@ export function createConversationRepository(ctx: SqliteContext): ConversationRe
       const sql = `SELECT c.id FROM conversations c
                    WHERE c.updated_at >= ? ${channels}
                      AND EXISTS (SELECT 1 FROM messages m
-                                 WHERE m.conversation_id = c.id AND m.seq > c.processed_seq AND m.direction = 'incoming')
+                                 WHERE m.conversation_id = c.id AND m.seq > c.processed_seq AND m.direction = 'incoming'
+                                   AND m.created_at < ?)
                    ORDER BY c.updated_at, c.rowid LIMIT ?`;
       const since = options.updatedSince ? dbDate(options.updatedSince) : '';
-      const params = [since, ...(options.channels ? [JSON.stringify(options.channels)] : []), limitParam(options.limit)];
+      // ISO dates compare as text; '~' sorts after any of them (no bound).
+      const before = options.storedBefore ? dbDate(options.storedBefore) : '~';
+      const params = [since, ...(options.channels ? [JSON.stringify(options.channels)] : []), before, limitParam(options.limit)];
       return asRows(ctx.stmt(sql).all(...params)).map((row) => text(row, 'id'));
     },
   };

@@ -103,6 +103,7 @@ export function conversationContract(store: CurrentStore): void {
       expect(await conversations.listUnhandled({ limit: 10, updatedSince: cutoff })).toEqual([newer.id]);
       expect(await conversations.listUnhandled({ limit: 10, channels: ['whatsapp'] })).toEqual([newer.id]);
       expect(await conversations.listUnhandled({ limit: 10, channels: [] })).toEqual([]);
+      expect(await conversations.listUnhandled({ limit: 10, storedBefore: cutoff })).toEqual([older.id]);
       await conversations.update(older.id, { processedSeq: 1 });
       expect(await conversations.listUnhandled({ limit: 10 })).toEqual([newer.id]);
     });
