@@ -175,7 +175,7 @@ export class TurnRunner {
    * Runs the turns of messages that were stored but never ran: after a crash (acknowledged webhooks,
    * a web chat message cut off mid-turn) or a Redis outage. Each conversation drains under its lock,
    * so a sweep in every process, or one racing a live receive, runs each message once. Returns how
-   * many conversations had such messages.
+   * many conversations it drained.
    */
   async sweep(options: { updatedSince?: Date; storedBefore?: Date; limit?: number; stopped?: () => boolean } = {}): Promise<number> {
     // Only channels this process can answer on now: a WhatsApp Web message waits for the process
@@ -187,18 +187,20 @@ export class TurnRunner {
       ...(options.updatedSince ? { updatedSince: options.updatedSince } : {}),
       ...(options.storedBefore ? { storedBefore: options.storedBefore } : {}),
     });
+    let swept = 0;
     for (const id of ids) {
       if (options.stopped?.()) break;
       // Already on its way here: its drain runs it.
       if (this.draining.has(id)) continue;
       try {
         await this.drain(id);
+        swept += 1;
       } catch (error) {
         this.deps.logger.warn({ err: error, event: 'turn.sweep_failed', conversationId: id }, 'could not run a stored message; the next sweep tries again');
       }
     }
-    if (ids.length > 0) this.deps.logger.info({ event: 'turn.swept', conversations: ids.length }, 'ran messages stored without their turn');
-    return ids.length;
+    if (swept > 0) this.deps.logger.info({ event: 'turn.swept', conversations: swept }, 'ran messages stored without their turn');
+    return swept;
   }
 
   /** Waits for the turns started by {@link TurnRunner.drainSoon}: on shutdown, before the store closes. */

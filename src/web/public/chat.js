@@ -120,11 +120,9 @@
     if (s && typeof s.userId === 'string') userId = s.userId;
     if (s && s.conversationId && s.token) conv = { conversationId: s.conversationId, token: s.token, userId };
   } catch { /* ignore corrupt storage */ }
-  if (!userId) {
-    const b = new Uint8Array(12);
-    crypto.getRandomValues(b);
-    userId = 'web-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  }
+  /** 12 random bytes in hex: the visitor's id, and each message's name for its resends. */
+  const randomHex = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (x) => x.toString(16).padStart(2, '0')).join('');
+  if (!userId) userId = 'web-' + randomHex();
   if (conv) conv.userId = userId;
   const persist = () => store.set(STORE_KEY, JSON.stringify(conv || { userId }));
   persist();
@@ -528,15 +526,10 @@
 
   /** Worth sending again as it is: the network dropped, or the server was briefly away (it stored nothing, or the same name finds what it stored). */
   const isPassing = (e) => !(e instanceof HttpError) || e.status === 502 || e.status === 503 || e.status === 504;
-  const newClientId = () => {
-    const b = new Uint8Array(12);
-    crypto.getRandomValues(b);
-    return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  };
 
   async function deliver(item) {
     // One name per message for all its attempts: the server answers a resend it already has only once.
-    if (!item.clientId) item.clientId = newClientId();
+    if (!item.clientId) item.clientId = randomHex();
     for (let attempt = 0, passing = 0; ; attempt++) {
       const c = await ensureConversation();
       try {
