@@ -65,9 +65,13 @@ describe('the staff console', () => {
     await staff.locator('#transcript .msg[data-author="beneficiary"]', { hasText: 'وش المطلوب للتقديم' }).waitFor({ timeout: 10_000 });
 
     await staff.click('#resolve');
-    const conversationId = (await t().app.store.handoffs.list({ status: 'resolved' }))[0]?.conversationId ?? '';
-    for (let i = 0; i < 50 && (await t().app.store.conversations.get(conversationId))?.status !== 'bot'; i += 1) await staff.waitForTimeout(100);
-    expect((await t().app.store.conversations.get(conversationId))?.status).toBe('bot');
+    // The click reaches the server a moment later: wait for the handoff to be resolved, then for the bot to be back.
+    const botIsBack = async (): Promise<boolean> => {
+      const conversationId = (await t().app.store.handoffs.list({ status: 'resolved' }))[0]?.conversationId;
+      return conversationId !== undefined && (await t().app.store.conversations.get(conversationId))?.status === 'bot';
+    };
+    for (let i = 0; i < 100 && !(await botIsBack()); i += 1) await staff.waitForTimeout(100);
+    expect(await botIsBack()).toBe(true);
     await visitorSays(chat, 'كم مدة الرد على الطلب؟');
     await chat.locator('.msg[data-role="bot"]', { hasText: 'أسبوعين' }).waitFor({ timeout: 10_000 });
   }, 60_000);
