@@ -84,6 +84,12 @@ describe('SQLite store', () => {
     expect(third.state).not.toBe(first.state);
     expect(third.reference).toBe(first.reference);
     expect(await store.conversations.get(conversation.id)).toMatchObject({ state: { step: 'ask_phone' }, reference: { bot: 'injab' }, processedSeq: 2 });
+    // Column by column: a state equal to the reference is sealed on its own, so the row does not show the two are equal.
+    await store.conversations.update(conversation.id, { state: { bot: 'injab' } });
+    const fourth = rawRow();
+    expect(fourth.reference).toBe(first.reference);
+    expect(fourth.state).not.toBe(fourth.reference);
+    expect(await store.conversations.get(conversation.id)).toMatchObject({ state: { bot: 'injab' }, reference: { bot: 'injab' } });
   });
 
   it('never writes a national ID in the clear, in rows or in the file', async () => {

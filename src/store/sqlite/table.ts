@@ -51,7 +51,7 @@ export function updateRecord<R extends { id: string }>(
     const currentRow = asRow(ctx.stmt(`SELECT * FROM ${mapping.table} WHERE id = ?`).get(id));
     if (!currentRow) throw new StoreNotFoundError(mapping.what, id);
     const current = mapping.fromRow(currentRow, ctx);
-    const row = mapping.toRow(finish(mergePatch(current, patch, mapping.fixedFields)), { ...ctx, cipher: keepingUnchanged(ctx.cipher, currentRow) });
+    const row = keepingUnchanged(ctx, currentRow, (cipher) => mapping.toRow(finish(mergePatch(current, patch, mapping.fixedFields)), { ...ctx, cipher }));
     const assignments = mapping.mutableColumns.map((c) => `${c} = @${c}`).join(', ');
     const params: Row = { id };
     for (const c of mapping.mutableColumns) params[c] = row[c] ?? null;
@@ -62,22 +62,43 @@ export function updateRecord<R extends { id: string }>(
 }
 
 /**
- * The cipher for rewriting `previous`: a field whose value has not changed keeps the sealed text it
- * has instead of being sealed anew (a conversation's reference, most turns; its state, whenever a
- * turn leaves it as it was). Only text sealed under the current key is kept, so an update still
- * re-seals a field written under an older one.
+ * Builds the row that replaces `previous`, where a column whose sealed value has not changed keeps
+ * the sealed text it has instead of being sealed anew (a conversation's reference, most turns; its
+ * state, whenever a turn leaves it as it was). Column by column: a value is only ever kept in its
+ * own column, so two columns holding equal values never show equal text. Only text sealed under the
+ * current key is kept, so an update still re-seals a field written under an older one.
+ *
+ * `toRow` seals through a cipher that hands out a marker per value; each column holding a marker
+ * then gets its old text back if that opens to the same value (the open cache makes this a look-up
+ * for text the last turn sealed), or the value sealed now.
  */
-function keepingUnchanged(cipher: Cipher, previous: Row): Cipher {
-  const sealedByPlain = new Map<string, string>();
-  for (const value of Object.values(previous)) {
-    if (typeof value !== 'string' || !cipher.isCurrent(value)) continue;
-    try {
-      sealedByPlain.set(cipher.open(value), value);
-    } catch {
-      // Plain text that only looks sealed: nothing to keep.
-    }
+function keepingUnchanged(ctx: SqliteContext, previous: Row, toRow: (cipher: Cipher) => Row): Row {
+  const plainOf = new Map<string, string>();
+  const marker = (plain: string): string => {
+    const mark = `\u0000sealed-${plainOf.size}`;
+    plainOf.set(mark, plain);
+    return mark;
+  };
+  const row = toRow({ ...ctx.cipher, seal: marker, sealJson: (value) => marker(JSON.stringify(value)) });
+  for (const [column, value] of Object.entries(row)) {
+    if (typeof value !== 'string') continue;
+    const plain = plainOf.get(value);
+    if (plain === undefined) continue;
+    plainOf.delete(value);
+    row[column] = sealedBefore(ctx.cipher, previous[column], plain) ?? ctx.cipher.seal(plain);
   }
-  if (sealedByPlain.size === 0) return cipher;
-  const seal = (plain: string): string => sealedByPlain.get(plain) ?? cipher.seal(plain);
-  return { ...cipher, seal, sealJson: (value) => seal(JSON.stringify(value)) };
+  // Every sealed value of these mappings is a whole column; one that is not would be written as a marker.
+  if (plainOf.size > 0) throw new Error(`${plainOf.size} sealed value(s) not in a column of their own`);
+  return row;
+}
+
+/** `previous` when it is text sealed under the current key that opens to `plain`. */
+function sealedBefore(cipher: Cipher, previous: unknown, plain: string): string | null {
+  if (typeof previous !== 'string' || !cipher.isCurrent(previous)) return null;
+  try {
+    return cipher.open(previous) === plain ? previous : null;
+  } catch {
+    // Plain text that only looks sealed: nothing to keep.
+    return null;
+  }
 }
