@@ -1,10 +1,5 @@
-import {
-  BotAdapter,
-  TurnContext,
-  type Activity,
-  type ConversationReference,
-  type ResourceResponse,
-} from 'botbuilder-core';
+import type { Activity, ConversationReference, ResourceResponse } from 'botbuilder-core';
+import { BotAdapter, TurnContext } from './botbuilder.js';
 
 /**
  * What a channel can show, so one renderer can degrade choices: buttons while they fit, otherwise a

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
+import type { Activity, ConversationReference, ResourceResponse } from 'botbuilder-core';
+import { TurnContext } from '../channels/botbuilder.js';
 import { z } from 'zod';
 import type { ChannelAdapter } from '../channels/channel-adapter.js';
 import { initialState, type EngineState } from '../flows/engine-types.js';
