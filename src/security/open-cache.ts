@@ -28,9 +28,10 @@ function keyOf(sealed: string): string {
  *
  * What is at rest does not change: every value is still sealed with a fresh IV before it is stored.
  * The map holds plain text of recent records in memory, as the turns that wrote them did a moment
- * earlier; it is bounded in entries and in the size of each, and lives only as long as the process.
+ * earlier; it is bounded in entries and in the size of each, lives only as long as the process, and
+ * is emptied after every erasure (`forgettingAfter`).
  */
-export function withOpenCache(cipher: Cipher, options: OpenCacheOptions = {}): Cipher {
+export function withOpenCache(cipher: Cipher, options: OpenCacheOptions = {}): OpenCache {
   const capacity = options.entries ?? 1024;
   const maxChars = options.maxChars ?? 8192;
   // A Map iterates in insertion order: deleting and re-inserting on use keeps the oldest first.
@@ -71,5 +72,31 @@ export function withOpenCache(cipher: Cipher, options: OpenCacheOptions = {}): C
     sealJson: (value) => seal(JSON.stringify(value)),
     // Parsed anew on every open: callers get their own objects, as from the cipher itself.
     openJson: <T>(sealed: string) => JSON.parse(open(sealed)) as T,
+    forget: () => plainByKey.clear(),
   };
+}
+
+/** A cipher with an open cache: `forget` drops every plain text it remembers. */
+export type OpenCache = Cipher & { forget(): void };
+
+/**
+ * `run`, then the cache forgotten: for the store operations that erase (a beneficiary's erasure, the
+ * retention purge), so the plain text of what was just erased does not stay in this process's memory
+ * until newer values push it out. Forgetting everything is cheap next to an erasure, and simpler than
+ * telling which entries were the erased ones.
+ */
+export function forgettingAfter<A extends unknown[], R>(cache: OpenCache, run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await run(...args);
+    } finally {
+      cache.forget();
+    }
+  };
+}
+
+/** `repository` with its erasing `method` wrapped in {@link forgettingAfter}. */
+export function forgettingErasures<T extends object, K extends keyof T>(cache: OpenCache, repository: T, method: K): T {
+  const run = repository[method] as unknown as (...args: unknown[]) => Promise<unknown>;
+  return { ...repository, [method]: forgettingAfter(cache, run) };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCipher } from '../../src/security/cipher.js';
 import { withOpenCache } from '../../src/security/open-cache.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const KEY = Buffer.alloc(32, 7);
 
@@ -51,5 +52,39 @@ describe('the open cache', () => {
     const long = cipher.seal('x'.repeat(11));
     cipher.open(long);
     expect(open).toHaveBeenCalledTimes(2);
+  });
+
+  it('is emptied by every erasure in the store, so no erased words stay in memory after it', async () => {
+    const { inner, open } = countedCipher();
+    const store = createSqliteStore({ file: ':memory:', cipher: inner });
+    try {
+      const erased = await store.conversations.create({ channel: 'telegram', externalId: 'erased' });
+      const other = await store.conversations.create({ channel: 'telegram', externalId: 'other' });
+      for (const conversation of [erased, other]) {
+        await store.messages.append(conversation.id, { direction: 'incoming', author: { kind: 'beneficiary' }, activity: { type: 'message', text: 'رقم هويتي 1012345678' } });
+      }
+      await store.messages.list(other.id);
+      const before = open.mock.calls.length;
+      await store.messages.list(other.id);
+      expect(open.mock.calls.length).toBe(before); // remembered
+
+      await store.messages.eraseConversation(erased.id);
+      // Everything remembered went, the erased conversation's words with it: reading the other
+      // conversation now opens what is stored again.
+      await store.messages.list(other.id);
+      expect(open.mock.calls.length).toBeGreaterThan(before);
+      expect(JSON.stringify((await store.messages.list(erased.id))[0]?.activity)).not.toContain('1012345678');
+
+      // A contact's erasure ends with its volunteer offers and feedback: those empty it too.
+      await store.messages.list(other.id);
+      const remembered = open.mock.calls.length;
+      await store.messages.list(other.id);
+      expect(open.mock.calls.length).toBe(remembered);
+      await store.volunteers.eraseByContact('nobody');
+      await store.messages.list(other.id);
+      expect(open.mock.calls.length).toBeGreaterThan(remembered);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import mongoose from 'mongoose';
 import type { Cipher } from '../../security/cipher.js';
-import { withOpenCache } from '../../security/open-cache.js';
+import { forgettingAfter, forgettingErasures, withOpenCache } from '../../security/open-cache.js';
 import type { Store } from '../types.js';
 import {
   createAuditRepository,
@@ -38,14 +38,16 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     await connection.close();
     throw error;
   }
-  const ctx = { models, cipher: withOpenCache(options.cipher) };
+  const cache = withOpenCache(options.cipher);
+  const ctx = { models, cipher: cache };
   const files = createGridFsFileRepository(db, options.cipher);
   const retention = createMongoRetention(ctx);
   return {
     kind: 'mongo',
     contacts: createContactRepository(ctx),
     conversations: createConversationRepository(ctx),
-    messages: createMessageRepository(ctx),
+    // What an erasure or the purge erased leaves the open cache with it.
+    messages: forgettingErasures(cache, createMessageRepository(ctx), 'eraseConversation'),
     supportRequests: createSupportRequestRepository(ctx),
     handoffs: createHandoffRepository(ctx),
     surveys: createSurveyRepository(ctx),
@@ -53,9 +55,9 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     audit: createAuditRepository(ctx),
     files,
     bookings: createBookingRepository(ctx),
-    volunteers: createVolunteerRepository(ctx),
-    feedback: createFeedbackRepository(ctx),
-    purgeExpired: (limits, now) => purgeExpired(retention, files, limits, now),
+    volunteers: forgettingErasures(cache, createVolunteerRepository(ctx), 'eraseByContact'),
+    feedback: forgettingErasures(cache, createFeedbackRepository(ctx), 'eraseByContact'),
+    purgeExpired: forgettingAfter(cache, (limits, now) => purgeExpired(retention, files, limits, now)),
     async ping() {
       const current = connection.db;
       if (!current) throw new Error('MongoDB connection is not open');

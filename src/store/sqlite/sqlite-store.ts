@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Cipher } from '../../security/cipher.js';
-import { withOpenCache } from '../../security/open-cache.js';
+import { forgettingAfter, forgettingErasures, withOpenCache } from '../../security/open-cache.js';
 import { purgeExpired } from '../retention.js';
 import type { Store } from '../types.js';
 import { createAuditRepository } from './audit.js';
@@ -45,7 +45,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     throw error;
   }
   // Rows read back what was sealed moments before (see withOpenCache); files are not cached.
-  const ctx = createContext(db, withOpenCache(options.cipher));
+  const cache = withOpenCache(options.cipher);
+  const ctx = createContext(db, cache);
   const inMemory = options.file === ':memory:' || options.file === '';
   const filesDir = inMemory
     ? path.join(os.tmpdir(), `injab-files-${crypto.randomBytes(8).toString('hex')}`)
@@ -56,7 +57,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     kind: 'sqlite',
     contacts: createContactRepository(ctx),
     conversations: createConversationRepository(ctx),
-    messages: createMessageRepository(ctx),
+    // What an erasure or the purge erased leaves the open cache with it.
+    messages: forgettingErasures(cache, createMessageRepository(ctx), 'eraseConversation'),
     supportRequests: createSupportRequestRepository(ctx),
     handoffs: createHandoffRepository(ctx),
     surveys: createSurveyRepository(ctx),
@@ -64,9 +66,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     audit: createAuditRepository(ctx),
     files,
     bookings: createBookingRepository(ctx),
-    volunteers: createVolunteerRepository(ctx),
-    feedback: createFeedbackRepository(ctx),
-    purgeExpired: (limits, now) => purgeExpired(retention, files, limits, now),
+    volunteers: forgettingErasures(cache, createVolunteerRepository(ctx), 'eraseByContact'),
+    feedback: forgettingErasures(cache, createFeedbackRepository(ctx), 'eraseByContact'),
+    purgeExpired: forgettingAfter(cache, (limits, now) => purgeExpired(retention, files, limits, now)),
     async ping() {
       db.prepare('SELECT 1').get();
     },
