@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.js';
 import { checklistOf, REQUIRED_DOCUMENTS } from '../requests/documents.js';
 import { DEFAULT_LOCALE, type I18n } from '../i18n/i18n.js';
 import type { Store } from '../store/types.js';
+import { queuedBeforeErasure } from '../queues/jobs-of-conversations.js';
 import type { TurnRunner } from '../turn/turn-runner.js';
 import { FOLLOWUP_CONCURRENCY, FOLLOWUPS_QUEUE, followupJob, type ReminderJob, type SurveyJob } from './followup-jobs.js';
 import type { FollowUps } from './followups.js';
@@ -46,7 +47,9 @@ type Outcome = { kind: 'sent' } | { kind: 'dropped'; reason: string } | { kind: 
  * conversation's turn lock, so it sees the conversation as it is now: a beneficiary who opted out,
  * a conversation a person owns (or one waiting for a person), quiet hours and Friday prayer, someone
  * typing right now — each defers or drops the job; a deferred job goes back to the delayed set with
- * its attempts untouched. Nothing is decided at scheduling time that could be stale by then.
+ * its attempts untouched. Nothing is decided at scheduling time that could be stale by then. A job
+ * queued before its conversation was erased is dropped (erasure cancels the queued ones, but not one
+ * running at that moment, which may then be deferred or retried).
  */
 export function createFollowupWorker(deps: FollowupWorkerDependencies): Worker {
   const log = deps.logger.child({ queue: FOLLOWUPS_QUEUE });
@@ -57,6 +60,9 @@ export function createFollowupWorker(deps: FollowupWorkerDependencies): Worker {
     const outcome = await deps.runner.proactive(
       data.conversationId,
       async (context, turn) => {
+        // Queued before the beneficiary erased their data, and running (so not cancelled) or deferred
+        // or retried since: never sent. Deferring and retrying keep the job's creation time.
+        if (queuedBeforeErasure(job.timestamp, turn.conversation)) return { kind: 'dropped', reason: 'erased' } satisfies Outcome;
         const blocked = await gate(data, turn);
         if (blocked) return blocked;
         return data.kind === 'survey' ? sendSurvey(data, context, turn) : sendReminder(data, context, turn);

@@ -44,9 +44,11 @@ export async function decidedReferences(store: Store, contactId: string): Promis
 
 /**
  * Erases one contact's personal data and files everywhere; the conversation the request came from is
- * among those erased (the caller resets its engine state). Queued jobs of those conversations are
- * cancelled first (`options.cancelJobs`), so no reminder or survey goes out during or after the
- * erasure and no payload of theirs stays in Redis. Returns what was done, by count, and the
+ * among those erased (the caller resets its engine state). Each conversation is first marked
+ * erased (`erasedAt`), then the queued jobs of those conversations are cancelled
+ * (`options.cancelJobs`), so no reminder or survey goes out during or after the erasure and no
+ * payload of theirs stays in Redis; a job running meanwhile, which cancelling cannot remove, sees the
+ * mark and is dropped by its worker. Returns what was done, by count, and the
  * references of the decided requests kept anonymized (to tell the beneficiary).
  */
 export async function eraseContactData(
@@ -57,6 +59,12 @@ export async function eraseContactData(
   const requests = await store.supportRequests.list({ contactId });
   const conversations = await store.conversations.list({ contactId });
   const conversationIds = new Set([...conversations.map((c) => c.id), ...requests.flatMap((r) => (r.conversationId ? [r.conversationId] : []))]);
+  // Marked before the queued jobs are cancelled: a job running meanwhile (locked, so not cancelled)
+  // finds the mark when it comes to move or send, and drops itself (see `queuedBeforeErasure`).
+  const erasedAt = new Date();
+  for (const conversationId of conversationIds) {
+    if (await store.conversations.get(conversationId)) await store.conversations.update(conversationId, { erasedAt });
+  }
   const jobsCancelled = options.cancelJobs ? await options.cancelJobs(conversationIds) : 0;
 
   const fileIds = new Set(requests.flatMap((r) => r.documents.map((d) => d.fileId)));

@@ -2,7 +2,8 @@ import { Queue, type ConnectionOptions, type Job, type Worker } from 'bullmq';
 import type { ChannelModule, SingleSender } from '../channels/channel-module.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/types.js';
-import { OUTBOUND_JOB_OPTIONS, OUTBOUND_QUEUE } from './outbound-queue.js';
+import { queuedBeforeErasure } from './jobs-of-conversations.js';
+import { OUTBOUND_JOB_OPTIONS, OUTBOUND_QUEUE, type ForwardOutcome } from './outbound-queue.js';
 import { outboundEnvelope } from './outbound-payload.js';
 
 /** The outbound queue of one channel, e.g. `outbound-telegram`, `outbound-whatsapp-web`. */
@@ -19,8 +20,12 @@ export type ChannelSending = {
 };
 
 export type ChannelOutbound = {
-  /** Moves a job of the shared queue to its conversation's channel queue; true when it did. */
-  forward(job: Job): Promise<boolean>;
+  /**
+   * Moves a job of the shared queue to its conversation's channel queue (`moved`); leaves a job
+   * queued before its conversation was erased where it is, to be dropped (`erased`); `kept` when the
+   * conversation is on no platform channel.
+   */
+  forward(job: Job): Promise<ForwardOutcome>;
   /** Each channel's own queue, by channel name (erasure looks in all of them). */
   readonly queues: ReadonlyMap<string, Queue>;
   close(): Promise<void>;
@@ -28,7 +33,7 @@ export type ChannelOutbound = {
 
 /**
  * One outbound queue per platform channel. Every message enters the shared `outbound` queue;
- * whichever worker takes it moves it, same id, data (still sealed) and attempts, to its
+ * whichever worker takes it moves it, same id, data (still sealed), attempts and creation time, to its
  * conversation's channel queue, and that queue's own worker sends it. A job waits for its
  * platform's pacing slot while holding a worker slot, so with one pool of slots the slower platform
  * (Telegram, 30/s) held the faster (WhatsApp Cloud, 80/s) to its pace; with a pool per channel each
@@ -74,14 +79,22 @@ export function createChannelOutbound(deps: {
 
   return {
     async forward(job) {
-      if (queues.size === 0) return false;
+      if (queues.size === 0) return 'kept';
       const { conversationId } = outboundEnvelope.parse(job.data);
       const conversation = await deps.store.conversations.get(conversationId);
+      // Erased while this job waited or ran: it is not moved, so no copy of its words reaches the channel queue.
+      if (queuedBeforeErasure(job.timestamp, conversation)) return 'erased';
       const queue = conversation ? queues.get(conversation.channel) : undefined;
-      if (!queue) return false;
+      if (!queue) return 'kept';
       // Same id: a forward run again (the shared job stalled after it) finds the job there and adds nothing.
-      await queue.add(job.name, job.data, { ...OUTBOUND_JOB_OPTIONS, attempts: job.opts.attempts ?? OUTBOUND_JOB_OPTIONS.attempts, jobId: String(job.id) });
-      return true;
+      // Same creation time: an erasure between this read and the add still finds the moved job queued before it.
+      await queue.add(job.name, job.data, {
+        ...OUTBOUND_JOB_OPTIONS,
+        attempts: job.opts.attempts ?? OUTBOUND_JOB_OPTIONS.attempts,
+        jobId: String(job.id),
+        timestamp: job.timestamp,
+      });
+      return 'moved';
     },
     queues,
     async close() {

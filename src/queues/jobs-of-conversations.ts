@@ -1,4 +1,5 @@
 import type { Job, JobType, Queue } from 'bullmq';
+import type { ConversationRecord } from '../store/types.js';
 
 /** The states of a job that has not run yet, or waits to run again (a paused queue's jobs are in `waiting`). */
 export const PENDING_STATES: readonly JobType[] = ['delayed', 'waiting', 'prioritized', 'waiting-children'];
@@ -35,4 +36,16 @@ export async function removePendingJobs(queue: Queue, conversationIds: ReadonlyS
     if (job.id !== undefined) removed += await queue.remove(job.id);
   }
   return removed;
+}
+
+/**
+ * Whether a job was queued before its conversation's data was erased (`erasedAt`), and so must be
+ * dropped, not sent: erasure removes the jobs waiting, but one running at that moment (being moved
+ * to its channel's queue, being sent, deferred) is locked and stays, and comes back later. `queuedAt`
+ * is the job's creation time (`job.timestamp`, which a move to a channel queue carries over). A job
+ * stamped in the erasure's own millisecond counts as before it. Jobs queued after the erasure (the
+ * beneficiary writes again, a staff reply) go out: the conversation lives on.
+ */
+export function queuedBeforeErasure(queuedAt: number, conversation: Pick<ConversationRecord, 'erasedAt'> | null): boolean {
+  return conversation?.erasedAt != null && queuedAt <= conversation.erasedAt.getTime();
 }

@@ -7,6 +7,7 @@ import type { Cipher } from '../security/cipher.js';
 import { LocalTurnLock } from '../turn/turn-lock.js';
 import type { TurnRunner } from '../turn/turn-runner.js';
 import type { TurnData } from '../bot/turn-data.js';
+import { queuedBeforeErasure } from './jobs-of-conversations.js';
 import { openOutbound, outboundEnvelope, outboundPayload, sealOutbound, type OutboundEnvelope, type OutboundPayload, type ParsedOutboundPayload } from './outbound-payload.js';
 
 /**
@@ -76,9 +77,9 @@ export type OutboundWorkerDependencies = {
   canSend?: () => boolean;
   /**
    * Hands a job to another queue instead of sending it here (its channel's own queue, see
-   * `channel-outbound.ts`); returns true when it did. The job's data moves as it is, still sealed.
+   * `channel-outbound.ts`). The job's data moves as it is, still sealed.
    */
-  forward?: (job: Job) => Promise<boolean>;
+  forward?: (job: Job) => Promise<ForwardOutcome>;
   /**
    * For an automatic message: when it may be sent (epoch ms), given the conversation as it is now —
    * later while a person owns it or in quiet hours; null to send now.
@@ -89,6 +90,13 @@ export type OutboundWorkerDependencies = {
   /** Jobs in flight at once in this process; default {@link OUTBOUND_CONCURRENCY}. */
   concurrency?: number;
 };
+
+/**
+ * What `forward` did with a job: moved it to another queue (`moved`), refused to because the job
+ * was queued before its conversation was erased (`erased`: it is dropped), or left it to be sent
+ * here (`kept`).
+ */
+export type ForwardOutcome = 'moved' | 'erased' | 'kept';
 
 /**
  * Messages in flight at once per process and queue (the shared one, and each channel's own). One
@@ -104,7 +112,8 @@ export const OUTBOUND_CONCURRENCY = 16;
  * Sends queued messages through the conversation's own channel, in line with its turns. The job id
  * is the activity id, so a retried send is the same transcript message, not a second one. A failure
  * the channel calls permanent (a blocked bot, a number that is not on WhatsApp, a closed window
- * with no template) is not retried.
+ * with no template) is not retried. A message queued before its conversation was erased (one the
+ * erasure could not cancel because it was running) is dropped, neither moved nor sent.
  */
 export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
   const queueName = deps.queueName ?? OUTBOUND_QUEUE;
@@ -121,29 +130,34 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
     // Sent already, its words dropped (`forgetText`): a run after a stall has nothing left to send.
     if ((job.data as { done?: unknown } | undefined)?.done === true) return;
     const envelope = outboundEnvelope.parse(job.data);
-    if (deps.forward && (await deps.forward(job))) return forgetText(job, envelope, log);
+    const forwarded = deps.forward ? await deps.forward(job) : 'kept';
+    if (forwarded === 'erased') return dropErased(job, envelope, log);
+    if (forwarded === 'moved') return forgetText(job, envelope, log);
     if (deps.canSend && !deps.canSend()) {
       await job.moveToDelayed(Date.now() + SENDER_RECHECK_MS, token);
       throw new DelayedError();
     }
     const payload = openOutbound(job.data, deps.cipher);
-    let holdUntil: number | null = null;
+    let outcome: SendOutcome;
     try {
-      holdUntil = await deps.runner.proactive(payload.conversationId, async (context, turn) => {
+      outcome = await deps.runner.proactive(payload.conversationId, async (context, turn): Promise<SendOutcome> => {
+        // The conversation as it is now, inside its turn lock: erased since this job was queued, it is not sent.
+        if (queuedBeforeErasure(job.timestamp, turn.conversation)) return { kind: 'erased' };
         const hold = payload.automatic && deps.holdAutomatic ? await deps.holdAutomatic(turn) : null;
-        if (hold !== null) return hold;
+        if (hold !== null) return { kind: 'held', until: hold };
         const locale = turn.state.locale ?? turn.conversation.locale ?? DEFAULT_LOCALE;
         const text = payload.text ?? deps.i18n.t(locale, payload.key ?? '', paramsIn(locale, payload.params));
         await context.sendActivity({ id: String(job.id), type: 'message', locale, text, channelData: { author: payload.author } });
-        return null;
+        return { kind: 'sent' };
       });
     } catch (error) {
       if (error instanceof AppError && !error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);
       throw error;
     }
-    if (holdUntil !== null) {
+    if (outcome.kind === 'erased') return dropErased(job, envelope, log);
+    if (outcome.kind === 'held') {
       log.info({ event: 'outbound.held', jobId: job.id, conversationId: payload.conversationId }, 'automatic message held');
-      await job.moveToDelayed(Date.now() + Math.max(1000, holdUntil - Date.now()), token);
+      await job.moveToDelayed(Date.now() + Math.max(1000, outcome.until - Date.now()), token);
       throw new DelayedError();
     }
     log.info({ event: 'outbound.sent', jobId: job.id, conversationId: payload.conversationId }, 'outbound message sent');
@@ -164,8 +178,20 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
   return worker;
 }
 
+/** What a send came to: sent, held until `until` (epoch ms), or dropped because the conversation was erased since. */
+type SendOutcome = { kind: 'sent' } | { kind: 'held'; until: number } | { kind: 'erased' };
+
 /**
- * A sent (or forwarded) job stays in Redis a week so its id keeps the message from going twice, but
+ * A job queued before its conversation was erased: not sent, and its words dropped like a sent
+ * job's (ids only). Logged by id only.
+ */
+async function dropErased(job: Job, envelope: OutboundEnvelope, log: Logger): Promise<void> {
+  log.info({ event: 'outbound.dropped_erased', jobId: job.id, conversationId: envelope.conversationId }, 'message queued before the erasure of its conversation dropped');
+  await forgetText(job, envelope, log);
+}
+
+/**
+ * A sent (or forwarded, or dropped) job stays in Redis a week so its id keeps the message from going twice, but
  * its words need not: sealed or not (a job queued before sealing holds them in plain), a staff reply
  * or a note may hold personal data. Only the ids stay. A failure here is logged; the message was sent.
  */

@@ -56,6 +56,7 @@ export function newConversation(input: InputOf<ConversationRepository['create']>
     tokenExpiresAt: input.tokenExpiresAt ?? null,
     processedSeq: 0,
     lastSeq: 0,
+    erasedAt: null,
     createdAt: now,
     updatedAt: now,
   };

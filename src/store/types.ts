@@ -64,6 +64,12 @@ export type ConversationRecord = {
   processedSeq: number;
   /** Highest transcript seq written. */
   lastSeq: number;
+  /**
+   * When the beneficiary's data was last erased from this conversation (null: never). The record
+   * lives on, but a message queued for it before this moment is never sent (a job that was running
+   * while the erasure cancelled the queued ones checks it).
+   */
+  erasedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 };

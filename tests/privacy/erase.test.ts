@@ -114,6 +114,25 @@ describe('erasing a beneficiary’s data', () => {
     expect(await store.supportRequests.list({ contactId: b.contact.id })).toEqual([]);
   });
 
+  it('marks every erased conversation erased before it cancels their queued jobs, and leaves other conversations unmarked', async () => {
+    const b = await beneficiary();
+    const second = await store.conversations.create({ channel: 'telegram', externalId: `t-${b.contact.id}`, contactId: b.contact.id });
+    const other = await store.conversations.create({ channel: 'directline', externalId: 'someone-else' });
+    const started = Date.now();
+    const seenByCancel = new Map<string, Date | null>();
+    await eraseContactData(store, b.contact.id, {
+      cancelJobs: async (ids) => {
+        // What a job running meanwhile would find when it looks at its conversation.
+        for (const id of ids) seenByCancel.set(id, (await store.conversations.get(id))?.erasedAt ?? null);
+        return 0;
+      },
+    });
+    expect([...seenByCancel.keys()].sort()).toEqual([b.conversation.id, second.id].sort());
+    for (const erasedAt of seenByCancel.values()) expect(erasedAt?.getTime()).toBeGreaterThanOrEqual(started);
+    expect((await store.conversations.get(b.conversation.id))?.erasedAt).toEqual(seenByCancel.get(b.conversation.id));
+    expect((await store.conversations.get(other.id))?.erasedAt).toBeNull();
+  });
+
   it('leaves nothing to anonymize when no request was decided', async () => {
     const b = await beneficiary('withdrawn');
     const { report, kept } = await eraseContactData(store, b.contact.id);

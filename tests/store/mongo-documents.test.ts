@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCipher } from '../../src/security/cipher.js';
-import { contactMapping, surveyMapping } from '../../src/store/mongo/documents.js';
-import { createModels, type ContactDoc, type SurveyResponseDoc } from '../../src/store/mongo/models.js';
+import { contactMapping, conversationMapping, surveyMapping } from '../../src/store/mongo/documents.js';
+import { createModels, type ContactDoc, type ConversationDoc, type SurveyResponseDoc } from '../../src/store/mongo/models.js';
 
 /**
  * The MongoDB mapping without a server: documents written before a field existed, and what the
@@ -45,6 +45,21 @@ describe('MongoDB documents', () => {
     const doc = new models.Contact(contactDoc);
     await doc.validate();
     expect(doc.toObject().preferences).toEqual({ surveys: true, reminders: true });
+  });
+
+  it('reads a conversation stored before erasures were marked as never erased, and keeps a mark given', async () => {
+    const conversationDoc: ConversationDoc = {
+      _id: 'conv-1', channel: 'telegram', externalId: 'chat-1', contactId: 'contact-1', status: 'bot', locale: 'ar', state: null, reference: null,
+      tokenHash: null, tokenExpiresAt: null, processedSeq: 0, lastSeq: 0, createdAt: new Date('2026-01-10T08:00:00Z'), updatedAt: new Date('2026-01-10T08:00:00Z'),
+    };
+    expect(conversationMapping.fromDoc(conversationDoc, cipher).erasedAt).toBeNull();
+    const doc = new models.Conversation(conversationDoc);
+    await doc.validate();
+    expect(doc.toObject().erasedAt).toBeNull();
+    const erasedAt = new Date('2026-02-01T10:00:00Z');
+    const marked = conversationMapping.toDoc({ ...conversationMapping.fromDoc(conversationDoc, cipher), erasedAt }, cipher);
+    expect(new models.Conversation(marked).toObject().erasedAt).toEqual(erasedAt);
+    expect(conversationMapping.fromDoc(marked, cipher).erasedAt).toEqual(erasedAt);
   });
 
   it('reads a survey stored before follow-ups existed as having none', () => {

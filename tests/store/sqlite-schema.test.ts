@@ -158,6 +158,8 @@ describe('SQLite schema migration', () => {
     expect(old).toMatchObject({ seq: 1, direction: 'outgoing', activity: { text: 'أهلًا' }, delivery: null });
     await store.messages.setDelivery('conv-1', 1, { state: 'sent', at: new Date(), platformId: 'wamid.old', error: null });
     expect(await store.messages.findByPlatformId('whatsapp', 'wamid.old')).toMatchObject({ seq: 1, delivery: { state: 'sent' } });
+    // A conversation from before erasures were marked (version 8) reads as never erased.
+    expect((await store.conversations.get('conv-1'))?.erasedAt).toBeNull();
   });
 
   it('answers the report and badge queries from the survey indexes', async () => {

@@ -123,6 +123,7 @@ export const conversationMapping: DocumentMapping<ConversationRecord, Conversati
     tokenExpiresAt: d.tokenExpiresAt ?? null,
     processedSeq: d.processedSeq,
     lastSeq: d.lastSeq,
+    erasedAt: d.erasedAt ?? null,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   }),

@@ -70,6 +70,8 @@ export type ConversationDoc = {
   tokenExpiresAt: Date | null;
   processedSeq: number;
   lastSeq: number;
+  /** Missing on documents written before erasures were marked; read as never erased. */
+  erasedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -186,6 +188,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     tokenExpiresAt: nullableDate,
     processedSeq: { type: Number, required: true, default: 0 },
     lastSeq: { type: Number, required: true, default: 0 },
+    erasedAt: nullableDate,
     createdAt: requiredDate,
     updatedAt: requiredDate,
   },

@@ -290,7 +290,16 @@ const V7 = `
 CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated_at);
 `;
 
-const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7];
+/**
+ * Version 8: a conversation remembers when its beneficiary's data was erased, so a message queued
+ * for it before then and still in flight during the erasure is dropped, not sent. Conversations of
+ * earlier versions read as never erased.
+ */
+const V8 = `
+ALTER TABLE conversations ADD COLUMN erased_at TEXT;
+`;
+
+const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7, V8];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

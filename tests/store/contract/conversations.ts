@@ -20,8 +20,26 @@ export function conversationContract(store: CurrentStore): void {
         tokenExpiresAt: null,
         processedSeq: 0,
         lastSeq: 0,
+        erasedAt: null,
       });
       expect(await store().conversations.get(created.id)).toEqual(created);
+    });
+
+    it('keeps the erasure mark as given, through later updates and on every read', async () => {
+      const created = await store().conversations.create({ channel: 'telegram', externalId: 'erased-1', contactId: 'contact-1' });
+      const erasedAt = new Date('2026-03-01T09:30:00.123Z');
+      const marked = await store().conversations.update(created.id, { erasedAt });
+      expect(marked.erasedAt).toEqual(erasedAt);
+      // A turn saved afterwards (state, status, seq) leaves the mark alone.
+      const later = await store().conversations.update(created.id, { state: { step: 1 }, status: 'waiting', processedSeq: 0 });
+      expect(later.erasedAt).toEqual(erasedAt);
+      expect(await store().conversations.get(created.id)).toEqual(later);
+      expect(await store().conversations.findByExternal('telegram', 'erased-1')).toEqual(later);
+      expect((await store().conversations.list({ contactId: 'contact-1' }))[0]?.erasedAt).toEqual(erasedAt);
+      // Stamped again by a second erasure; cleared only if explicitly set so.
+      const again = new Date('2026-04-01T00:00:00.000Z');
+      expect((await store().conversations.update(created.id, { erasedAt: again })).erasedAt).toEqual(again);
+      expect((await store().conversations.update(created.id, { erasedAt: null })).erasedAt).toBeNull();
     });
 
     it('refuses a second conversation with the same channel and external id', async () => {
