@@ -151,7 +151,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
     const i18n = createI18n(overrides.localesDir ?? path.join(root, 'locales'));
     // Services are named before the flows load (to check them); the follow-ups they tell exist once Redis does.
-    const later: { followUps?: FollowUps; events?: StaffEvents; cancelJobs?: CancelQueuedJobs } = {};
+    const later: { followUps?: FollowUps; events?: StaffEvents; cancelJobs?: CancelQueuedJobs; runner?: TurnRunner } = {};
     const services: ServiceRegistry = {
       ...createRequestServices({
         cipher,
@@ -172,7 +172,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         onVolunteer: async (v) => later.events?.publish({ type: 'volunteer.registered', id: v.id, conversationId: v.conversationId }),
         onFeedback: async (f) => later.events?.publish({ type: 'feedback.received', id: f.id, conversationId: f.conversationId }),
       }),
-      ...createPrivacyServices({ i18n, flows: () => flows, cancelJobs: async (ids) => (await later.cancelJobs?.(ids)) ?? 0 }),
+      ...createPrivacyServices({
+        i18n,
+        flows: () => flows,
+        cancelJobs: async (ids) => (await later.cancelJobs?.(ids)) ?? 0,
+        exclusive: async (id, work) => (later.runner ? later.runner.exclusive(id, work) : work()),
+      }),
       ...overrides.services,
     };
     const flows = loadFlows(overrides.flowsDir ?? path.join(root, 'flows'), {
@@ -261,6 +266,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             },
           }),
     });
+    later.runner = runner;
     const webchat = new DirectLineAdapter();
     runner.register(webchat);
     for (const adapter of overrides.adapters ?? []) runner.register(adapter);

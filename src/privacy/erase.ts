@@ -34,6 +34,22 @@ export type ErasureReport = {
  */
 export type CancelQueuedJobs = (conversationIds: ReadonlySet<string>) => Promise<number>;
 
+/** Runs `work` holding a conversation's turn lock (`TurnRunner.exclusive`); given by the composition root. */
+export type ConversationExclusive = (conversationId: string, work: () => Promise<void>) => Promise<void>;
+
+export type EraseOptions = {
+  cancelJobs?: CancelQueuedJobs;
+  /**
+   * Clears each conversation other than `within` under its turn lock, so a turn running in it at
+   * that moment (the beneficiary writing on another channel, a survey being sent) ends before its
+   * transcript and state are erased, or starts after and finds them erased; without the lock such a
+   * turn saves the state it loaded before over the erased one. Absent: no turns run (tests, the CLI).
+   */
+  exclusive?: ConversationExclusive;
+  /** The conversation whose turn asked for the erasure: its lock is held already. */
+  within?: string;
+};
+
 export const isDecided = (request: Pick<SupportRequestRecord, 'status'>): boolean => DECIDED_STATUSES.includes(request.status);
 
 /** The references of the requests that would be kept, anonymized (told before the beneficiary confirms). */
@@ -54,7 +70,7 @@ export async function decidedReferences(store: Store, contactId: string): Promis
 export async function eraseContactData(
   store: Store,
   contactId: string,
-  options: { cancelJobs?: CancelQueuedJobs } = {},
+  options: EraseOptions = {},
 ): Promise<{ report: ErasureReport; kept: string[] }> {
   const requests = await store.supportRequests.list({ contactId });
   const conversations = await store.conversations.list({ contactId });
@@ -70,10 +86,13 @@ export async function eraseContactData(
   const fileIds = new Set(requests.flatMap((r) => r.documents.map((d) => d.fileId)));
   let messages = 0;
   for (const conversationId of conversationIds) {
-    // Files sent outside a form are only named by the transcript, so they are gathered before it is erased.
-    for (const message of await store.messages.list(conversationId)) for (const id of attachedFileIds(message.activity)) fileIds.add(id);
-    messages += await store.messages.eraseConversation(conversationId);
-    if (await store.conversations.get(conversationId)) await store.conversations.update(conversationId, { state: null });
+    const clear = async () => {
+      // Files sent outside a form are only named by the transcript, so they are gathered before it is erased.
+      for (const message of await store.messages.list(conversationId)) for (const id of attachedFileIds(message.activity)) fileIds.add(id);
+      messages += await store.messages.eraseConversation(conversationId);
+      if (await store.conversations.get(conversationId)) await store.conversations.update(conversationId, { state: null });
+    };
+    await (options.exclusive && conversationId !== options.within ? options.exclusive(conversationId, clear) : clear());
   }
   let files = 0;
   for (const id of fileIds) if (await store.files.delete(id)) files += 1;

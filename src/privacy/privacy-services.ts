@@ -2,7 +2,7 @@ import type { ServiceRegistry } from '../bot/services.js';
 import type { FlowSet } from '../flows/schema.js';
 import { DEFAULT_LOCALE, type I18n, type Locale } from '../i18n/i18n.js';
 import { CONSENT_REMOVED } from './consent-removed.js';
-import { decidedReferences, eraseContactData, type CancelQueuedJobs } from './erase.js';
+import { decidedReferences, eraseContactData, type CancelQueuedJobs, type ConversationExclusive } from './erase.js';
 import { describeMyData } from './my-data.js';
 
 export type PrivacyServiceDependencies = {
@@ -11,6 +11,8 @@ export type PrivacyServiceDependencies = {
   flows: () => FlowSet;
   /** Removes queued jobs of erased conversations (see `CancelQueuedJobs`); absent: none are queued (tests, the CLI). */
   cancelJobs?: CancelQueuedJobs;
+  /** Holds another conversation's turn lock while it is erased (see `EraseOptions.exclusive`); absent: tests, the CLI. */
+  exclusive?: ConversationExclusive;
 };
 
 /**
@@ -43,7 +45,11 @@ export function createPrivacyServices(deps: PrivacyServiceDependencies): Service
     async erase_my_data(_args, { store, turn }) {
       if (!turn.contact) return { [CONSENT_REMOVED]: true, kept_count: 0, kept: '' };
       const contactId = turn.contact.id;
-      const { report, kept } = await eraseContactData(store, contactId, deps.cancelJobs ? { cancelJobs: deps.cancelJobs } : {});
+      const { report, kept } = await eraseContactData(store, contactId, {
+        ...(deps.cancelJobs ? { cancelJobs: deps.cancelJobs } : {}),
+        ...(deps.exclusive ? { exclusive: deps.exclusive } : {}),
+        within: turn.conversation.id,
+      });
       await store.audit.record({ actor: `beneficiary:${contactId}`, action: 'privacy.erased', subjectType: 'contact', subjectId: contactId, details: { ...report } });
       turn.contact = await store.contacts.get(contactId);
       turn.log.info({ event: 'privacy.erased', ...report }, 'personal data erased at the beneficiary’s request');

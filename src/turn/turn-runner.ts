@@ -209,6 +209,15 @@ export class TurnRunner {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Runs `work` holding the conversation's turn lock, so no turn, drain or proactive send of it runs
+   * meanwhile (a beneficiary's erasure clears their other conversations this way: a turn in one of
+   * them cannot save the state it loaded before the erasure over the erased one).
+   */
+  async exclusive<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    return this.deps.lock.run(`conv-${conversationId}`, work);
+  }
+
   /** Runs every incoming message of the conversation not yet handled, oldest first. */
   async drain(conversationId: string): Promise<void> {
     await this.deps.lock.run(`conv-${conversationId}`, async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decidedReferences, ERASED_CONTACT_ID, eraseContactData } from '../../src/privacy/erase.js';
 import { createCipher } from '../../src/security/cipher.js';
+import { LocalTurnLock } from '../../src/turn/turn-lock.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store, SupportRequestStatus } from '../../src/store/types.js';
 
@@ -131,6 +132,35 @@ describe('erasing a beneficiary’s data', () => {
     for (const erasedAt of seenByCancel.values()) expect(erasedAt?.getTime()).toBeGreaterThanOrEqual(started);
     expect((await store.conversations.get(b.conversation.id))?.erasedAt).toEqual(seenByCancel.get(b.conversation.id));
     expect((await store.conversations.get(other.id))?.erasedAt).toBeNull();
+  });
+
+  it('waits for a turn running in the beneficiary’s other conversation, so that turn cannot save back the state it loaded before the erasure', async () => {
+    const b = await beneficiary();
+    const telegram = await store.conversations.create({ channel: 'telegram', externalId: `t-${b.contact.id}`, contactId: b.contact.id });
+    await store.conversations.update(telegram.id, { state: { v: 1, frame: { flow: 'support_request', data: { national_id: NATIONAL_ID } } } });
+    const lock = new LocalTurnLock();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let loaded: () => void = () => {};
+    const turnLoaded = new Promise<void>((resolve) => (loaded = resolve));
+    // The beneficiary writes on Telegram: that turn loads its state, works, then saves what it has.
+    const telegramTurn = lock.run(`conv-${telegram.id}`, async () => {
+      const { state } = (await store.conversations.get(telegram.id)) ?? { state: null };
+      loaded();
+      await held;
+      await store.conversations.update(telegram.id, { state });
+    });
+    await turnLoaded;
+    // Meanwhile the erasure is asked for on the web chat, whose own turn holds its lock already.
+    const erasure = eraseContactData(store, b.contact.id, {
+      exclusive: (id, work) => lock.run(`conv-${id}`, work),
+      within: b.conversation.id,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await Promise.all([telegramTurn, erasure]);
+    expect((await store.conversations.get(telegram.id))?.state).toBeNull();
+    expect((await store.conversations.get(b.conversation.id))?.state).toBeNull();
   });
 
   it('leaves nothing to anonymize when no request was decided', async () => {
