@@ -11,6 +11,11 @@ import { deliveryStatesBefore, erasedActivity } from '../record-values.js';
 
 export type MongoContext = { models: Models; cipher: Cipher };
 
+/** Inserts one append tries before giving up, each losing its seq to a concurrent append. */
+const MAX_SEQ_ATTEMPTS = 50;
+
+type AppendOutcome = { message: MessageRecord; duplicate: boolean };
+
 export function createContactRepository({ models, cipher }: MongoContext): ContactRepository {
   const { Contact, ContactChannel } = models;
   const findLink = (channel: string, address: string) => ContactChannel.findOne({ channel, address }).lean<ContactChannelDoc>().exec();
@@ -119,21 +124,44 @@ export function createMessageRepository({ models, cipher }: MongoContext): Messa
     return doc ? messageFromDoc(doc, cipher) : null;
   };
 
+  /** The highest seq in the transcript (0 for none): the unique (conversationId, seq) index answers it. */
+  const highestSeq = async (conversationId: string): Promise<number> => {
+    const [last] = await Message.find({ conversationId }, { seq: 1 }).sort({ seq: -1 }).limit(1).lean<Pick<MessageDoc, 'seq'>[]>().exec();
+    return last?.seq ?? 0;
+  };
+
   /**
-   * `$inc` on the conversation hands out each seq exactly once, across processes, without a
-   * transaction (which would need a replica set). The cost: a seq taken by an insert that then
-   * loses a dedupe race is never used, so a transcript can have a gap; seqs stay increasing.
+   * Writes the message under the seq after the transcript's highest. The unique (conversationId, seq)
+   * index refuses a second insert of one seq, and the loser reads again and takes the next; so seq n
+   * is only ever written once seq n−1 is in the collection, and a drain listing the messages after
+   * its processedSeq never sees a later message while an earlier one is still landing. (A counter
+   * taken with `$inc` before the insert let two appends land 6 before 5: a drain between them ran 6,
+   * moved processedSeq past 5, and 5 was never answered.) Without a transaction, which would need a
+   * replica set. The conversation's lastSeq is raised after the insert; a message for a conversation
+   * that does not exist is taken back out.
    */
-  const takeSeq = async (conversationId: string, now: Date): Promise<number> => {
-    const conversation = await Conversation.findByIdAndUpdate(
-      conversationId,
-      { $inc: { lastSeq: 1 }, $set: { updatedAt: now } },
-      { returnDocument: 'after' },
-    )
-      .lean<ConversationDoc>()
-      .exec();
-    if (!conversation) throw new StoreNotFoundError('conversation', conversationId);
-    return conversation.lastSeq;
+  const insertNext = async (conversationId: string, toDoc: (seq: number) => MessageRecord, dedupeKey: string | null): Promise<AppendOutcome> => {
+    for (let attempt = 1; ; attempt += 1) {
+      const message = toDoc((await highestSeq(conversationId)) + 1);
+      const doc = messageToDoc(message, cipher);
+      try {
+        await Message.create(doc);
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        // Two deliveries of one inbound message raced past the dedupe check: the first one stands.
+        const winner = dedupeKey === null ? null : await findByDedupeKey(conversationId, dedupeKey);
+        if (winner) return { message: winner, duplicate: true };
+        // Another append took this seq first: take the next.
+        if (attempt >= MAX_SEQ_ATTEMPTS) throw error;
+        continue;
+      }
+      const raised = await Conversation.updateOne({ _id: conversationId }, { $max: { lastSeq: message.seq }, $set: { updatedAt: message.createdAt } }).exec();
+      if (raised.matchedCount === 0) {
+        await Message.deleteOne({ conversationId, seq: message.seq }).exec();
+        throw new StoreNotFoundError('conversation', conversationId);
+      }
+      return { message: messageFromDoc(doc, cipher), duplicate: false };
+    }
   };
 
   const findBySeq = async (conversationId: string, seq: number): Promise<MessageRecord | null> => {
@@ -165,28 +193,21 @@ export function createMessageRepository({ models, cipher }: MongoContext): Messa
       const dedupeKey = input.dedupeKey ?? null;
       const earlier = dedupeKey === null ? null : await findByDedupeKey(conversationId, dedupeKey);
       if (earlier) return { message: earlier, duplicate: true };
-
       const now = new Date();
-      const message: MessageRecord = {
+      return insertNext(
         conversationId,
-        seq: await takeSeq(conversationId, now),
-        direction: input.direction,
-        author: input.author,
-        activity: input.activity,
+        (seq) => ({
+          conversationId,
+          seq,
+          direction: input.direction,
+          author: input.author,
+          activity: input.activity,
+          dedupeKey,
+          delivery: input.delivery ?? null,
+          createdAt: now,
+        }),
         dedupeKey,
-        delivery: input.delivery ?? null,
-        createdAt: now,
-      };
-      const doc = messageToDoc(message, cipher);
-      try {
-        await Message.create(doc);
-      } catch (error) {
-        // Two deliveries of one inbound message raced past the check above; the first one stands.
-        const winner = dedupeKey !== null && isDuplicateKeyError(error) ? await findByDedupeKey(conversationId, dedupeKey) : null;
-        if (!winner) throw error;
-        return { message: winner, duplicate: true };
-      }
-      return { message: messageFromDoc(doc, cipher), duplicate: false };
+      );
     },
     async list(conversationId, options = {}) {
       const filter = definedFilter({ conversationId, seq: { $gt: options.afterSeq ?? 0 }, direction: options.direction });

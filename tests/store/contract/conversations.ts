@@ -188,6 +188,24 @@ export function messageContract(store: CurrentStore): void {
       expect((await store().conversations.get(conversation.id))?.lastSeq).toBe(20);
     });
 
+    it('never lists a message before every earlier one, so a drain cannot step past one still being written', async () => {
+      const conversation = await someConversation(store());
+      let writing = true;
+      const seen: number[][] = [];
+      const watching = (async () => {
+        while (writing) seen.push((await store().messages.list(conversation.id, { direction: 'incoming' })).map((m) => m.seq));
+      })();
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) => store().messages.append(conversation.id, { direction: 'incoming', author: beneficiary, activity: activity(`burst ${i}`) })),
+      );
+      writing = false;
+      await watching;
+      seen.push((await store().messages.list(conversation.id, { direction: 'incoming' })).map((m) => m.seq));
+      // Every read is 1, 2, …, k: no message was visible while one before it was not.
+      for (const seqs of seen) expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      expect(seen.at(-1)).toHaveLength(30);
+    });
+
     it('writes a message once when the same dedupe key arrives concurrently', async () => {
       const conversation = await someConversation(store());
       const input = { direction: 'incoming' as const, author: beneficiary, activity: activity('once'), dedupeKey: 'wa-77' };
