@@ -2,6 +2,7 @@ import type { Activity, ResourceResponse, TurnContext } from 'botbuilder-core';
 import type { Telegram } from 'telegraf';
 import { ChannelAdapter, type ChannelCapabilities } from '../../src/channels/channel-adapter.js';
 import { Pacer, pacerUnder } from '../../src/channels/pacer.js';
+import { laneOf } from '../../src/channels/send-lane.js';
 import { inlineKeyboard } from './telegram-buttons.js';
 import { withRetryAfter, type RetryOptions } from './telegram-retry.js';
 
@@ -47,6 +48,7 @@ export class TelegramAdapter extends ChannelAdapter {
     if (!chatId) throw new Error(`no Telegram chat for conversation ${conversationId ?? '(none)'}`);
     const { telegram, retry } = this.options;
     const responses: ResourceResponse[] = [];
+    const lane = laneOf(context);
     for (const activity of activities) {
       if (activity.type === 'typing') {
         await withRetryAfter(() => telegram.sendChatAction(chatId, 'typing'), retry);
@@ -62,7 +64,7 @@ export class TelegramAdapter extends ChannelAdapter {
       // Every attempt takes its own slot: a retry after a 429 sent outside the schedule would add
       // one more message to a second that is already full, and be refused in turn.
       const sent = await withRetryAfter(async () => {
-        await this.pacer.take(chatId);
+        await this.pacer.take(chatId, lane);
         return telegram.sendMessage(chatId, text, extra);
       }, retry);
       responses.push({ id: String(sent.message_id) });

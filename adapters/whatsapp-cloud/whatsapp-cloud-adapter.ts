@@ -2,6 +2,7 @@ import type { Activity, ResourceResponse, TurnContext } from 'botbuilder-core';
 import { ChannelAdapter, type ChannelCapabilities } from '../../src/channels/channel-adapter.js';
 import { externalIdOf } from '../../src/channels/channel-conversations.js';
 import { Pacer, pacerUnder } from '../../src/channels/pacer.js';
+import { laneOf } from '../../src/channels/send-lane.js';
 import type { Logger } from '../../src/logging/logger.js';
 import type { Store } from '../../src/store/types.js';
 import type { GraphClient } from './graph-client.js';
@@ -67,7 +68,7 @@ export class WhatsAppCloudAdapter extends ChannelAdapter {
         responses.push({ id });
         continue;
       }
-      await this.pacer.take(recipient);
+      await this.pacer.take(recipient, laneOf(context));
       const wamid = await this.deps.graph.sendMessage(payload);
       this.deps.logger.info({ event: 'whatsapp.sent', activityId: id, wamid, kind: payload['type'] }, 'whatsapp message sent');
       responses.push({ id: wamid ?? id });

@@ -26,6 +26,13 @@ export function pacerUnder(limitPerSecond: number, perChat?: Rate): Pacer {
   return new Pacer({ overall: { perSecond: limitPerSecond * PACING_SHARE, burst: 1 }, ...(perChat ? { perChat } : {}) });
 }
 
+/**
+ * Which queue a send stands in: a `reply` to someone who is talking to the bot or to a person now
+ * (a turn's answer, a staff reply), or a `bulk` send the bot starts on its own (a survey broadcast,
+ * a reminder), which can wait a moment longer.
+ */
+export type SendLane = 'reply' | 'bulk';
+
 /** Slot times are fractions of a millisecond; closer than this is the same time. */
 const EPSILON_MS = 0.001;
 
@@ -46,7 +53,10 @@ const MAX_TRACKED_CHATS = 10_000;
  * runs on time never meets that bound; it only spreads sends that a late event loop bunched.
  */
 export class Pacer {
+  /** The next free slot of the whole schedule, which bulk sends reserve in. */
   private overallAt = 0;
+  /** The next free slot among replies alone. */
+  private replyAt = 0;
   private readonly chatAt = new Map<string, number>();
   /** When the sends of the last second started, oldest first (at most {@link Pacer.perSecondCap}). */
   private readonly started: number[] = [];
@@ -58,14 +68,25 @@ export class Pacer {
     this.wait = options.wait ?? sleep;
   }
 
-  /** Waits until one more message to `chat` may go out, and counts it. */
-  async take(chat: string): Promise<void> {
+  /**
+   * Waits until one more message to `chat` may go out, and counts it.
+   *
+   * A reply does not queue behind the slots a broadcast has reserved: replies keep a schedule of
+   * their own at the overall rate, and each one moves the broadcast's next free slot one interval
+   * later. Broadcast sends already waiting for a slot a reply took find the last second full when
+   * they wake, and wait for the next (the start-time cap below), so the total stays under the limit.
+   * A beneficiary writing during a 10,000-recipient survey is answered at once, not after the 16
+   * sends each outbound worker slot has reserved ahead (benchmark 7).
+   */
+  async take(chat: string, lane: SendLane = 'reply'): Promise<void> {
     const now = this.now();
     const overall = this.options.overall;
     const perChat = this.options.perChat;
-    let start = Math.max(now, earliest(this.overallAt, overall));
+    const step = interval(overall);
+    let start = Math.max(now, earliest(lane === 'reply' ? this.replyAt : this.overallAt, overall));
     if (perChat) start = Math.max(start, earliest(this.chatAt.get(chat) ?? 0, perChat));
-    this.overallAt = Math.max(this.overallAt, start) + interval(overall);
+    if (lane === 'reply') this.replyAt = Math.max(this.replyAt, start) + step;
+    this.overallAt = Math.max(this.overallAt, start) + step;
     if (perChat) {
       const previous = this.chatAt.get(chat) ?? 0;
       this.chatAt.delete(chat);

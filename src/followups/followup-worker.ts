@@ -9,6 +9,7 @@ import { checklistOf, REQUIRED_DOCUMENTS } from '../requests/documents.js';
 import { DEFAULT_LOCALE, type I18n } from '../i18n/i18n.js';
 import type { Store } from '../store/types.js';
 import { queuedBeforeErasure } from '../queues/jobs-of-conversations.js';
+import { sendInBulk } from '../channels/send-lane.js';
 import type { TurnRunner } from '../turn/turn-runner.js';
 import { FOLLOWUP_CONCURRENCY, FOLLOWUPS_QUEUE, followupJob, type ReminderJob, type SurveyJob } from './followup-jobs.js';
 import type { FollowUps } from './followups.js';
@@ -63,6 +64,8 @@ export function createFollowupWorker(deps: FollowupWorkerDependencies): Worker {
         // Queued before the beneficiary erased their data, and running (so not cancelled) or deferred
         // or retried since: never sent. Deferring and retrying keep the job's creation time.
         if (queuedBeforeErasure(job.timestamp, turn.conversation)) return { kind: 'dropped', reason: 'erased' } satisfies Outcome;
+        // Surveys and reminders wait behind replies to people talking now.
+        sendInBulk(context);
         const blocked = await gate(data, turn);
         if (blocked) return blocked;
         return data.kind === 'survey' ? sendSurvey(data, context, turn) : sendReminder(data, context, turn);

@@ -7,6 +7,7 @@ import type { Cipher } from '../security/cipher.js';
 import { LocalTurnLock } from '../turn/turn-lock.js';
 import type { TurnRunner } from '../turn/turn-runner.js';
 import type { TurnData } from '../bot/turn-data.js';
+import { sendInBulk } from '../channels/send-lane.js';
 import { queuedBeforeErasure } from './jobs-of-conversations.js';
 import { openOutbound, outboundEnvelope, outboundPayload, sealOutbound, type OutboundEnvelope, type OutboundPayload, type ParsedOutboundPayload } from './outbound-payload.js';
 
@@ -147,6 +148,8 @@ export function createOutboundWorker(deps: OutboundWorkerDependencies): Worker {
         if (hold !== null) return { kind: 'held', until: hold };
         const locale = turn.state.locale ?? turn.conversation.locale ?? DEFAULT_LOCALE;
         const text = payload.text ?? deps.i18n.t(locale, payload.key ?? '', paramsIn(locale, payload.params));
+        // A notice the bot sends on its own waits behind replies to people talking now.
+        if (payload.automatic) sendInBulk(context);
         await context.sendActivity({ id: String(job.id), type: 'message', locale, text, channelData: { author: payload.author } });
         return { kind: 'sent' };
       });

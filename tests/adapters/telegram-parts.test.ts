@@ -1,7 +1,8 @@
 import { TurnContext } from 'botbuilder-core';
 import { TelegramError, type Telegram } from 'telegraf';
 import { describe, expect, it } from 'vitest';
-import { Pacer } from '../../src/channels/pacer.js';
+import { Pacer, type SendLane } from '../../src/channels/pacer.js';
+import { sendInBulk } from '../../src/channels/send-lane.js';
 import { TelegramAdapter } from '../../adapters/telegram/telegram-adapter.js';
 import { ChatQueue } from '../../src/channels/chat-queue.js';
 import { buttonValue, inlineKeyboard } from '../../adapters/telegram/telegram-buttons.js';
@@ -66,6 +67,24 @@ describe('Telegram sending', () => {
     const [sent] = await adapter.sendActivities(context, [{ type: 'message', text: 'السلام عليكم' }]);
     expect(sent?.id).toBe('7');
     expect(events).toEqual(['slot 42', 'send 1', 'slot 42', 'send 2']);
+  });
+
+  it('paces a survey or reminder in the bulk lane and a turn\'s answer in the reply lane', async () => {
+    const lanes: SendLane[] = [];
+    class LanePacer extends Pacer {
+      override async take(_chat: string, lane: SendLane = 'reply'): Promise<void> {
+        lanes.push(lane);
+      }
+    }
+    const telegram = { sendMessage: async () => ({ message_id: 1 }) } as unknown as Telegram;
+    const adapter = new TelegramAdapter({ telegram, chatIdOf: async () => '42', pacer: new LanePacer({ overall: { perSecond: 30, burst: 1 } }) });
+    const conversation = { id: 'c1', isGroup: false, conversationType: 'personal', name: '' };
+    const answer = new TurnContext(adapter, { type: 'message', conversation });
+    await adapter.sendActivities(answer, [{ type: 'message', text: 'أهلًا' }]);
+    const survey = new TurnContext(adapter, { type: 'event', name: 'continueConversation', conversation });
+    sendInBulk(survey);
+    await adapter.sendActivities(survey, [{ type: 'message', text: 'كيف تقيّم خدمتنا؟' }]);
+    expect(lanes).toEqual(['reply', 'bulk']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer } from '../../src/channels/pacer.js';
+import { Pacer, type SendLane } from '../../src/channels/pacer.js';
 
 /** A pacer on a fake clock: `take` records when each send would start instead of sleeping. */
 function pacerOnClock(options: ConstructorParameters<typeof Pacer>[0]) {
@@ -49,6 +49,33 @@ async function pacerStalled(options: ConstructorParameters<typeof Pacer>[0], sen
   }
   await all;
   return starts;
+}
+
+/**
+ * Sends that each ask for a slot at their own time (`at`), on a fake clock whose timers fire on
+ * time; returns when each one started.
+ */
+async function pacerLanes(options: ConstructorParameters<typeof Pacer>[0], sends: { at: number; lane: SendLane; chat: string }[]) {
+  let clock = 0;
+  const timers: { at: number; fire: () => void }[] = [];
+  const later = (ms: number) => new Promise<void>((fire) => timers.push({ at: clock + ms, fire }));
+  const pacer = new Pacer({ ...options, now: () => clock, wait: later });
+  const all = Promise.all(
+    sends.map(async (send) => {
+      await later(send.at);
+      await pacer.take(send.chat, send.lane);
+      return { ...send, start: clock };
+    }),
+  );
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  for (await settle(); timers.length > 0; await settle()) {
+    timers.sort((a, b) => a.at - b.at);
+    const next = timers.shift();
+    if (!next) break;
+    clock = Math.max(clock, next.at);
+    next.fire();
+  }
+  return all;
 }
 
 /** The most starts in any one-second window. */
@@ -104,5 +131,27 @@ describe('the pacer', () => {
   it('does not slow a schedule that runs on time', async () => {
     const starts = await pacerStalled({ overall: { perSecond: 28.5, burst: 1 } }, 120, { at: Infinity, ms: 0 });
     expect(Math.max(...starts)).toBeCloseTo((119 / 28.5) * 1000, 0);
+  });
+
+  it('answers a reply at once during a broadcast, instead of after the broadcast sends already waiting, and keeps the total under the limit', async () => {
+    // WhatsApp's pacing, 76/s: 32 broadcast sends ask at once (two outbound workers' slots), a reply 100 ms later.
+    const bulk = Array.from({ length: 32 }, (_, i) => ({ at: 0, lane: 'bulk' as const, chat: `survey-${i}` }));
+    const starts = await pacerLanes({ overall: { perSecond: 76, burst: 1 } }, [...bulk, { at: 100, lane: 'reply', chat: 'beneficiary' }]);
+    const reply = starts.find((s) => s.lane === 'reply');
+    // Behind the broadcast it would start at about 32 / 76 s = 421 ms.
+    expect(reply?.start).toBeLessThan(100 + 1000 / 76 + 1);
+    expect(busiestSecond(starts.map((s) => s.start))).toBeLessThanOrEqual(76);
+    // The broadcast is only set back by the slot the reply took.
+    expect(Math.max(...starts.map((s) => s.start))).toBeLessThan((33 / 76) * 1000 + 1);
+  });
+
+  it('keeps replies in their own order at the overall rate, and the limit for one chat', async () => {
+    const replies = Array.from({ length: 10 }, (_, i) => ({ at: 0, lane: 'reply' as const, chat: i < 5 ? 'a' : `other-${i}` }));
+    const starts = await pacerLanes({ overall: { perSecond: 28.5, burst: 1 }, perChat: { perSecond: 1, burst: 3 } }, replies);
+    expect(busiestSecond(starts.map((s) => s.start))).toBeLessThanOrEqual(29);
+    // Chat a: three at once, then one a second.
+    const toA = starts.filter((s) => s.chat === 'a').map((s) => s.start).sort((x, y) => x - y);
+    expect(toA[3]! - toA[0]!).toBeGreaterThanOrEqual(999);
+    expect(toA[4]! - toA[3]!).toBeGreaterThanOrEqual(999);
   });
 });

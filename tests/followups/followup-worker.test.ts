@@ -54,7 +54,7 @@ async function burst(reminders: number, concurrency: number | undefined): Promis
       try {
         await sleep(150);
         const turn = { conversation: { id: conversationId, channel: 'webchat', locale: 'en' }, contact: null, state: { locale: 'en' }, status: 'bot', log: logger } as unknown as TurnData;
-        return await send({} as TurnContext, turn);
+        return await send({ turnState: new Map() } as unknown as TurnContext, turn);
       } finally {
         inside -= 1;
       }
@@ -133,7 +133,7 @@ describe('the follow-up worker and an erasure', () => {
           erasedAt = new Date();
           cancelledDuringRun = await removePendingJobs(queue, new Set([conversationId]));
         } else withPerson = false;
-        return send({} as TurnContext, turn);
+        return send({ turnState: new Map() } as unknown as TurnContext, turn);
       },
     } as unknown as TurnRunner;
     const sent: string[] = [];
