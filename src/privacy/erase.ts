@@ -48,6 +48,8 @@ export type EraseOptions = {
   exclusive?: ConversationExclusive;
   /** The conversation whose turn asked for the erasure: its lock is held already. */
   within?: string;
+  /** How long to wait for another conversation's lock; default {@link EXCLUSIVE_WAIT_MS}. */
+  exclusiveWaitMs?: number;
 };
 
 export const isDecided = (request: Pick<SupportRequestRecord, 'status'>): boolean => DECIDED_STATUSES.includes(request.status);
@@ -81,7 +83,7 @@ export async function eraseContactData(
   for (const conversationId of conversationIds) {
     if (await store.conversations.get(conversationId)) await store.conversations.update(conversationId, { erasedAt });
   }
-  const jobsCancelled = options.cancelJobs ? await options.cancelJobs(conversationIds) : 0;
+  let jobsCancelled = options.cancelJobs ? await options.cancelJobs(conversationIds) : 0;
 
   const fileIds = new Set(requests.flatMap((r) => r.documents.map((d) => d.fileId)));
   let messages = 0;
@@ -92,8 +94,10 @@ export async function eraseContactData(
       messages += await store.messages.eraseConversation(conversationId);
       if (await store.conversations.get(conversationId)) await store.conversations.update(conversationId, { state: null });
     };
-    await (options.exclusive && conversationId !== options.within ? options.exclusive(conversationId, clear) : clear());
+    await (options.exclusive && conversationId !== options.within ? clearExclusively(options.exclusive, conversationId, clear, options.exclusiveWaitMs ?? EXCLUSIVE_WAIT_MS) : clear());
   }
+  // A turn the clearing waited for may have queued a message or a reminder after the mark.
+  if (options.cancelJobs) jobsCancelled += await options.cancelJobs(conversationIds);
   let files = 0;
   for (const id of fileIds) if (await store.files.delete(id)) files += 1;
 
@@ -109,9 +113,10 @@ export async function eraseContactData(
   for (const survey of surveys) {
     await store.surveys.update(survey.id, { contactId: null, comment: null, ...(survey.followUp ? { followUp: { ...survey.followUp, note: null } } : {}) });
   }
+  await store.contacts.update(contactId, { displayName: null, consent: null });
+  // Last: these empty the store's open cache, after everything above has read what it erased.
   const volunteers = await store.volunteers.eraseByContact(contactId);
   const feedback = await store.feedback.eraseByContact(contactId);
-  await store.contacts.update(contactId, { displayName: null, consent: null });
 
   const report: ErasureReport = {
     requestsErased: requests.length - kept.length,
@@ -126,6 +131,32 @@ export async function eraseContactData(
     jobsCancelled,
   };
   return { report, kept };
+}
+
+/** How long an erasure waits for a turn of another of the beneficiary's conversations before clearing it anyway. */
+export const EXCLUSIVE_WAIT_MS = 5000;
+
+/**
+ * Clears a conversation under its turn lock. If its turn runs longer than `waitMs` —
+ * or waits for this one: the beneficiary confirmed the erasure on two channels at once, and each
+ * erasing turn holds its own lock — it is cleared now without the lock, and once more when that turn
+ * ends (the queued clearing still runs), so neither erasure waits for the other and a state saved
+ * meanwhile is still cleared.
+ */
+async function clearExclusively(exclusive: ConversationExclusive, conversationId: string, clear: () => Promise<void>, waitMs: number): Promise<void> {
+  const locked = exclusive(conversationId, clear);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), waitMs);
+  });
+  try {
+    if ((await Promise.race([locked.then(() => 'cleared' as const), late])) === 'cleared') return;
+  } finally {
+    clearTimeout(timer);
+  }
+  // Settles on its own (cleared, or its lock timed out): nothing waits for it any more.
+  locked.catch(() => undefined);
+  await clear();
 }
 
 /**

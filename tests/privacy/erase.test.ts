@@ -152,15 +152,41 @@ describe('erasing a beneficiary’s data', () => {
     });
     await turnLoaded;
     // Meanwhile the erasure is asked for on the web chat, whose own turn holds its lock already.
+    let turnEnded = false;
+    const cancelled: boolean[] = [];
     const erasure = eraseContactData(store, b.contact.id, {
       exclusive: (id, work) => lock.run(`conv-${id}`, work),
       within: b.conversation.id,
+      // Asked again after the wait: what that turn queued after the mark goes too.
+      cancelJobs: async () => {
+        cancelled.push(turnEnded);
+        return 0;
+      },
     });
     await new Promise((resolve) => setTimeout(resolve, 20));
     release();
-    await Promise.all([telegramTurn, erasure]);
+    await telegramTurn.then(() => (turnEnded = true));
+    await erasure;
+    expect(cancelled).toEqual([false, true]);
     expect((await store.conversations.get(telegram.id))?.state).toBeNull();
     expect((await store.conversations.get(b.conversation.id))?.state).toBeNull();
+  });
+
+  it('finishes when the beneficiary confirms the erasure on two channels at once, each turn holding its own lock', async () => {
+    const b = await beneficiary();
+    const telegram = await store.conversations.create({ channel: 'telegram', externalId: `t-${b.contact.id}`, contactId: b.contact.id });
+    await store.conversations.update(telegram.id, { state: { v: 1, frame: { flow: 'support_request', data: { national_id: NATIONAL_ID } } } });
+    const lock = new LocalTurnLock();
+    const eraseFrom = (within: string) =>
+      lock.run(`conv-${within}`, () =>
+        eraseContactData(store, b.contact.id, { exclusive: (id, work) => lock.run(`conv-${id}`, work), within, exclusiveWaitMs: 200 }),
+      );
+    const both = Promise.all([eraseFrom(b.conversation.id), eraseFrom(telegram.id)]);
+    const stuck = new Promise((resolve) => setTimeout(() => resolve('stuck'), 5000));
+    expect(await Promise.race([both.then(() => 'done'), stuck])).toBe('done');
+    expect((await store.conversations.get(telegram.id))?.state).toBeNull();
+    expect((await store.conversations.get(b.conversation.id))?.state).toBeNull();
+    expect(JSON.stringify(await store.messages.list(b.conversation.id))).not.toContain(NATIONAL_ID);
   });
 
   it('leaves nothing to anonymize when no request was decided', async () => {
