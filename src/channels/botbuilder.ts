@@ -8,10 +8,11 @@
  * in every process, a fifth of the memory budget for 10,000 conversations (docs/performance.md,
  * benchmark 5), and a second or more of start-up. The two classes themselves need three small files
  * and botframework-schema; the one thing `turnContext.js` takes from the entry point is the
- * `INVOKE_RESPONSE_KEY` symbol (of `activityHandlerBase.js`).
+ * `INVOKE_RESPONSE_KEY` symbol, when it sends an invoke response (which this bot never does).
  *
- * So while the two files load, the package's entry point is answered by a small module holding only
- * that symbol, the real one; it is taken away again at once. A later `import 'botbuilder-core'`
+ * So while the two files load, the package's entry point is answered by a stand-in, taken away again
+ * at once: whatever a file reads from it later (only `turnContext.js`, and only when it sends an
+ * invoke response) is read from the real entry point, loaded then. A later `import 'botbuilder-core'`
  * (a test, a tool) loads the whole package as usual and gets these very classes from Node's module
  * cache. If the entry point is already loaded, it is used as it is.
  * `tests/channels/botbuilder.test.ts` holds both halves to it: the classes are the package's own,
@@ -33,18 +34,24 @@ function loadSlim(): Slim {
     return { BotAdapter: full.BotAdapter, TurnContext: full.TurnContext };
   }
   const lib = path.dirname(entry);
+  let loading = true;
   const standIn = new Module(entry);
   standIn.filename = entry;
   standIn.loaded = true;
-  const exports: { INVOKE_RESPONSE_KEY?: symbol } = {};
-  standIn.exports = exports;
+  standIn.exports = new Proxy(
+    {},
+    {
+      // Read when used, not when loaded; by then the stand-in is gone and this loads the real one.
+      get: (_target, name) => (loading ? undefined : (require(entry) as Record<PropertyKey, unknown>)[name]),
+    },
+  );
   require.cache[entry] = standIn;
   try {
-    exports.INVOKE_RESPONSE_KEY = (require(path.join(lib, 'activityHandlerBase.js')) as { INVOKE_RESPONSE_KEY: symbol }).INVOKE_RESPONSE_KEY;
     const { TurnContext } = require(path.join(lib, 'turnContext.js')) as Pick<Slim, 'TurnContext'>;
     const { BotAdapter } = require(path.join(lib, 'botAdapter.js')) as Pick<Slim, 'BotAdapter'>;
     return { BotAdapter, TurnContext };
   } finally {
+    loading = false;
     if (require.cache[entry] === standIn) delete require.cache[entry];
   }
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { Activity } from 'botbuilder-core';
 import { describe, expect, it } from 'vitest';
 import { BotAdapter, TurnContext } from '../../src/channels/botbuilder.js';
 
@@ -11,6 +12,34 @@ describe('botbuilder-core, loaded slim', () => {
     const full = await import('botbuilder-core');
     expect(TurnContext).toBe(full.TurnContext);
     expect(BotAdapter).toBe(full.BotAdapter);
+  });
+
+  it('leaves the rest of the package working when it is loaded later: a handler runs a turn, and an invoke response lands under the package\'s own key', async () => {
+    const full = await import('botbuilder-core');
+    class Quiet extends BotAdapter {
+      override async sendActivities(_context: TurnContext, activities: Partial<Activity>[]) {
+        return activities.map(() => ({ id: '' }));
+      }
+      override async updateActivity() {}
+      override async deleteActivity() {}
+      override async continueConversation() {}
+    }
+    // Expect-replies delivery: the one path where TurnContext itself reads the entry point (the invoke key).
+    const context = new TurnContext(new Quiet(), {
+      type: 'message',
+      text: 'مرحبا',
+      deliveryMode: 'expectReplies',
+      conversation: { id: 'c', isGroup: false, conversationType: 'personal', name: '' },
+    });
+    const seen: string[] = [];
+    const handler = new full.ActivityHandler().onMessage(async (turn, next) => {
+      seen.push(turn.activity.text ?? '');
+      await next();
+    });
+    await handler.run(context);
+    expect(seen).toEqual(['مرحبا']);
+    await context.sendActivity({ type: 'invokeResponse', value: { status: 200 } });
+    expect(context.turnState.get(full.INVOKE_RESPONSE_KEY)).toMatchObject({ value: { status: 200 } });
   });
 
   it('starts the application without the Azure Bot Service client, which it never calls', async () => {
