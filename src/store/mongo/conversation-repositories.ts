@@ -11,8 +11,11 @@ import { deliveryStatesBefore, erasedActivity } from '../record-values.js';
 
 export type MongoContext = { models: Models; cipher: Cipher };
 
-/** Inserts one append tries before giving up, each losing its seq to a concurrent append. */
-const MAX_SEQ_ATTEMPTS = 50;
+/**
+ * Inserts one append tries before giving up, each lost to a concurrent append that took the seq: a
+ * burst of n messages to one conversation at once needs up to n (a flood is stored whole).
+ */
+const MAX_SEQ_ATTEMPTS = 500;
 
 type AppendOutcome = { message: MessageRecord; duplicate: boolean };
 
@@ -155,7 +158,8 @@ export function createMessageRepository({ models, cipher }: MongoContext): Messa
         if (attempt >= MAX_SEQ_ATTEMPTS) throw error;
         continue;
       }
-      const raised = await Conversation.updateOne({ _id: conversationId }, { $max: { lastSeq: message.seq }, $set: { updatedAt: message.createdAt } }).exec();
+      // $max for both: appends landing out of order never move either back.
+      const raised = await Conversation.updateOne({ _id: conversationId }, { $max: { lastSeq: message.seq, updatedAt: message.createdAt } }).exec();
       if (raised.matchedCount === 0) {
         await Message.deleteOne({ conversationId, seq: message.seq }).exec();
         throw new StoreNotFoundError('conversation', conversationId);

@@ -2,6 +2,7 @@
  * Insert, get-by-id and patch for tables keyed by `id`, so each repository only describes how its
  * record maps to a row.
  */
+import crypto from 'node:crypto';
 import { StoreNotFoundError } from '../../errors/store-errors.js';
 import type { Cipher } from '../../security/cipher.js';
 import { mergePatch } from '../record-values.js';
@@ -72,10 +73,13 @@ export function updateRecord<R extends { id: string }>(
  * then gets its old text back if that opens to the same value (the open cache makes this a look-up
  * for text the last turn sealed), or the value sealed now.
  */
+/** Unguessable, so no plain column value can be taken for a marker. */
+const MARKER = `\u0000sealed-${crypto.randomBytes(8).toString('hex')}-`;
+
 function keepingUnchanged(ctx: SqliteContext, previous: Row, toRow: (cipher: Cipher) => Row): Row {
   const plainOf = new Map<string, string>();
   const marker = (plain: string): string => {
-    const mark = `\u0000sealed-${plainOf.size}`;
+    const mark = `${MARKER}${plainOf.size}`;
     plainOf.set(mark, plain);
     return mark;
   };
