@@ -36,6 +36,9 @@ export type SendLane = 'reply' | 'bulk';
 /** Slot times are fractions of a millisecond; closer than this is the same time. */
 const EPSILON_MS = 0.001;
 
+/** How much later than a waiting reply a bulk send looks for room again. */
+const GIVE_WAY_MS = 1;
+
 /** Chats remembered at most; idle ones are forgotten first. */
 const MAX_TRACKED_CHATS = 10_000;
 
@@ -50,7 +53,8 @@ const MAX_TRACKED_CHATS = 10_000;
  * together, and a burst of late sends can put more than the limit into one second at the platform
  * (benchmark 7 saw Telegram refuse such bunches on a loaded machine). So the pacer also keeps the
  * start times of the last second's sends and holds a send while that second is full. A schedule that
- * runs on time never meets that bound; it only spreads sends that a late event loop bunched.
+ * runs on time meets that bound only when replies take slots a broadcast had reserved (see `take`);
+ * otherwise it only spreads sends that a late event loop bunched.
  */
 export class Pacer {
   /** The next free slot of the whole schedule, which bulk sends reserve in. */
@@ -60,6 +64,8 @@ export class Pacer {
   private readonly chatAt = new Map<string, number>();
   /** When the sends of the last second started, oldest first (at most {@link Pacer.perSecondCap}). */
   private readonly started: number[] = [];
+  /** Replies waiting for room in the last second: bulk sends give way to them. */
+  private repliesWaiting = 0;
   private readonly now: () => number;
   private readonly wait: (ms: number) => Promise<unknown>;
 
@@ -94,7 +100,7 @@ export class Pacer {
       this.forgetIdle();
     }
     if (start > now) await this.wait(start - now);
-    await this.spreadBunched();
+    await this.spreadBunched(lane);
   }
 
   /** The most sends an on-time schedule starts in any one second: its rate, plus the burst. */
@@ -102,18 +108,34 @@ export class Pacer {
     return Math.ceil(this.options.overall.perSecond) + this.options.overall.burst - 1;
   }
 
-  /** Waits while the last second already holds {@link Pacer.perSecondCap} starts, then counts this one. */
-  private async spreadBunched(): Promise<void> {
-    for (;;) {
-      const now = this.now();
-      // A start a second ago (to a thousandth of a millisecond: slot times are fractions) has left the window.
-      while (this.started.length > 0 && now - (this.started[0] ?? 0) >= 1000 - EPSILON_MS) this.started.shift();
-      const oldest = this.started[0];
-      if (oldest === undefined || this.started.length < this.perSecondCap) {
-        this.started.push(now);
-        return;
+  /**
+   * Waits while the last second already holds {@link Pacer.perSecondCap} starts, then counts this one.
+   * A broadcast running at the full rate keeps that second full; a reply waiting for room then goes
+   * first: bulk sends wake a moment after the room opens, and give way while a reply waits.
+   */
+  private async spreadBunched(lane: SendLane): Promise<void> {
+    let counted = false;
+    try {
+      for (;;) {
+        const now = this.now();
+        // A start a second ago (to a thousandth of a millisecond: slot times are fractions) has left the window.
+        while (this.started.length > 0 && now - (this.started[0] ?? 0) >= 1000 - EPSILON_MS) this.started.shift();
+        const oldest = this.started[0];
+        const full = oldest !== undefined && this.started.length >= this.perSecondCap;
+        const giveWay = lane === 'bulk' && this.repliesWaiting > 0;
+        if (!full && !giveWay) {
+          this.started.push(now);
+          return;
+        }
+        if (lane === 'reply' && !counted) {
+          counted = true;
+          this.repliesWaiting += 1;
+        }
+        const untilRoom = full ? Math.max(EPSILON_MS, oldest + 1000 - now) : 0;
+        await this.wait(lane === 'bulk' ? untilRoom + GIVE_WAY_MS : untilRoom);
       }
-      await this.wait(Math.max(EPSILON_MS, oldest + 1000 - now));
+    } finally {
+      if (counted) this.repliesWaiting -= 1;
     }
   }
 

@@ -154,4 +154,40 @@ describe('the pacer', () => {
     expect(toA[3]! - toA[0]!).toBeGreaterThanOrEqual(999);
     expect(toA[4]! - toA[3]!).toBeGreaterThanOrEqual(999);
   });
+
+  it('answers a reply at once even while a broadcast keeps every second full', async () => {
+    // WhatsApp's pacing, 76/s, and 16 outbound worker slots sending a survey back to back for 3 s.
+    let clock = 0;
+    const timers: { at: number; fire: () => void }[] = [];
+    const later = (ms: number) => new Promise<void>((fire) => timers.push({ at: clock + ms, fire }));
+    const pacer = new Pacer({ overall: { perSecond: 76, burst: 1 }, now: () => clock, wait: later });
+    const starts: { lane: SendLane; at: number }[] = [];
+    const worker = async (slot: number) => {
+      for (let i = 0; clock < 3000; i += 1) {
+        await pacer.take(`survey-${slot}-${i}`, 'bulk');
+        starts.push({ lane: 'bulk', at: clock });
+      }
+    };
+    const reply = (async () => {
+      await later(2000);
+      await pacer.take('beneficiary', 'reply');
+      starts.push({ lane: 'reply', at: clock });
+    })();
+    const all = Promise.all([...Array.from({ length: 16 }, (_, slot) => worker(slot)), reply]);
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    for (await settle(); timers.length > 0; await settle()) {
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers.shift();
+      if (!next) break;
+      clock = Math.max(clock, next.at);
+      next.fire();
+    }
+    await all;
+    const replied = starts.find((s) => s.lane === 'reply')?.at ?? Infinity;
+    // Behind the 16 reserved broadcast slots it would wait about 16 / 76 s = 210 ms.
+    expect(replied - 2000).toBeLessThan((2 * 1000) / 76);
+    expect(busiestSecond(starts.map((s) => s.at))).toBeLessThanOrEqual(76);
+    // The broadcast keeps its rate: about 76 a second over the 3 s.
+    expect(starts.filter((s) => s.lane === 'bulk').length).toBeGreaterThanOrEqual(3 * 76 - 2);
+  });
 });
