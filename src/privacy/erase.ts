@@ -139,9 +139,9 @@ export const EXCLUSIVE_WAIT_MS = 5000;
 /**
  * Clears a conversation under its turn lock. If its turn runs longer than `waitMs` —
  * or waits for this one: the beneficiary confirmed the erasure on two channels at once, and each
- * erasing turn holds its own lock — it is cleared now without the lock, and once more when that turn
- * ends (the queued clearing still runs), so neither erasure waits for the other and a state saved
- * meanwhile is still cleared.
+ * erasing turn holds its own lock — or the lock cannot be taken, it is cleared now without the lock,
+ * and once more when that turn ends (the queued clearing still runs), so neither erasure waits for
+ * the other and a state saved meanwhile is still cleared.
  */
 async function clearExclusively(exclusive: ConversationExclusive, conversationId: string, clear: () => Promise<void>, waitMs: number): Promise<void> {
   const locked = exclusive(conversationId, clear);
@@ -150,7 +150,8 @@ async function clearExclusively(exclusive: ConversationExclusive, conversationId
     timer = setTimeout(() => resolve('late'), waitMs);
   });
   try {
-    if ((await Promise.race([locked.then(() => 'cleared' as const), late])) === 'cleared') return;
+    // A lock that cannot be had (Redis went away mid-erasure) counts as late: the erasure still finishes.
+    if ((await Promise.race([locked.then(() => 'cleared' as const, () => 'late' as const), late])) === 'cleared') return;
   } finally {
     clearTimeout(timer);
   }
