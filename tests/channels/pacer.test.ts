@@ -25,29 +25,51 @@ function pacerOnClock(options: ConstructorParameters<typeof Pacer>[0]) {
 }
 
 /**
+ * A fake clock with timers for sends that run concurrently: `later(ms)` is a timer, and `run(work)`
+ * fires the timers in time order (each once the promises before it have settled) until `work` ends.
+ * `onTick` may move the clock as a timer fires (a process busy for a while).
+ */
+function fakeTimers(onTick: (clock: number) => number = (clock) => clock) {
+  let clock = 0;
+  const timers: { at: number; fire: () => void }[] = [];
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    now: () => clock,
+    later: (ms: number) => new Promise<void>((fire) => timers.push({ at: clock + ms, fire })),
+    async run<T>(work: Promise<T>): Promise<T> {
+      for (await settle(); timers.length > 0; await settle()) {
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers.shift();
+        if (!next) break;
+        clock = onTick(Math.max(clock, next.at));
+        next.fire();
+      }
+      return work;
+    },
+  };
+}
+
+/**
  * A pacer whose sends run concurrently on a fake clock with timers, like a process under load: at
  * `stall.at` the process is busy for `stall.ms`, and every timer due meanwhile fires late, together.
  */
 async function pacerStalled(options: ConstructorParameters<typeof Pacer>[0], sends: number, stall: { at: number; ms: number }): Promise<number[]> {
-  let clock = 0;
   let stalled = false;
-  const timers: { at: number; fire: () => void }[] = [];
-  const pacer = new Pacer({ ...options, now: () => clock, wait: (ms) => new Promise<void>((fire) => timers.push({ at: clock + ms, fire })) });
+  const time = fakeTimers((clock) => {
+    if (stalled || clock < stall.at) return clock;
+    stalled = true;
+    return clock + stall.ms;
+  });
+  const pacer = new Pacer({ ...options, now: time.now, wait: time.later });
   const starts: number[] = [];
-  const all = Promise.all(Array.from({ length: sends }, async (_, i) => {
-    await pacer.take(`chat-${i}`);
-    starts.push(clock);
-  }));
-  const settle = () => new Promise((resolve) => setImmediate(resolve));
-  for (await settle(); timers.length > 0; await settle()) {
-    timers.sort((a, b) => a.at - b.at);
-    const next = timers.shift();
-    if (!next) break;
-    clock = Math.max(clock, next.at);
-    if (!stalled && clock >= stall.at) [stalled, clock] = [true, clock + stall.ms];
-    next.fire();
-  }
-  await all;
+  await time.run(
+    Promise.all(
+      Array.from({ length: sends }, async (_, i) => {
+        await pacer.take(`chat-${i}`);
+        starts.push(time.now());
+      }),
+    ),
+  );
   return starts;
 }
 
@@ -56,26 +78,17 @@ async function pacerStalled(options: ConstructorParameters<typeof Pacer>[0], sen
  * time; returns when each one started.
  */
 async function pacerLanes(options: ConstructorParameters<typeof Pacer>[0], sends: { at: number; lane: SendLane; chat: string }[]) {
-  let clock = 0;
-  const timers: { at: number; fire: () => void }[] = [];
-  const later = (ms: number) => new Promise<void>((fire) => timers.push({ at: clock + ms, fire }));
-  const pacer = new Pacer({ ...options, now: () => clock, wait: later });
-  const all = Promise.all(
-    sends.map(async (send) => {
-      await later(send.at);
-      await pacer.take(send.chat, send.lane);
-      return { ...send, start: clock };
-    }),
+  const time = fakeTimers();
+  const pacer = new Pacer({ ...options, now: time.now, wait: time.later });
+  return time.run(
+    Promise.all(
+      sends.map(async (send) => {
+        await time.later(send.at);
+        await pacer.take(send.chat, send.lane);
+        return { ...send, start: time.now() };
+      }),
+    ),
   );
-  const settle = () => new Promise((resolve) => setImmediate(resolve));
-  for (await settle(); timers.length > 0; await settle()) {
-    timers.sort((a, b) => a.at - b.at);
-    const next = timers.shift();
-    if (!next) break;
-    clock = Math.max(clock, next.at);
-    next.fire();
-  }
-  return all;
 }
 
 /** The most starts in any one-second window. */
@@ -157,32 +170,21 @@ describe('the pacer', () => {
 
   it('answers a reply at once even while a broadcast keeps every second full', async () => {
     // WhatsApp's pacing, 76/s, and 16 outbound worker slots sending a survey back to back for 3 s.
-    let clock = 0;
-    const timers: { at: number; fire: () => void }[] = [];
-    const later = (ms: number) => new Promise<void>((fire) => timers.push({ at: clock + ms, fire }));
-    const pacer = new Pacer({ overall: { perSecond: 76, burst: 1 }, now: () => clock, wait: later });
+    const time = fakeTimers();
+    const pacer = new Pacer({ overall: { perSecond: 76, burst: 1 }, now: time.now, wait: time.later });
     const starts: { lane: SendLane; at: number }[] = [];
     const worker = async (slot: number) => {
-      for (let i = 0; clock < 3000; i += 1) {
+      for (let i = 0; time.now() < 3000; i += 1) {
         await pacer.take(`survey-${slot}-${i}`, 'bulk');
-        starts.push({ lane: 'bulk', at: clock });
+        starts.push({ lane: 'bulk', at: time.now() });
       }
     };
     const reply = (async () => {
-      await later(2000);
+      await time.later(2000);
       await pacer.take('beneficiary', 'reply');
-      starts.push({ lane: 'reply', at: clock });
+      starts.push({ lane: 'reply', at: time.now() });
     })();
-    const all = Promise.all([...Array.from({ length: 16 }, (_, slot) => worker(slot)), reply]);
-    const settle = () => new Promise((resolve) => setImmediate(resolve));
-    for (await settle(); timers.length > 0; await settle()) {
-      timers.sort((a, b) => a.at - b.at);
-      const next = timers.shift();
-      if (!next) break;
-      clock = Math.max(clock, next.at);
-      next.fire();
-    }
-    await all;
+    await time.run(Promise.all([...Array.from({ length: 16 }, (_, slot) => worker(slot)), reply]));
     const replied = starts.find((s) => s.lane === 'reply')?.at ?? Infinity;
     // Behind the 16 reserved broadcast slots it would wait about 16 / 76 s = 210 ms.
     expect(replied - 2000).toBeLessThan((2 * 1000) / 76);

@@ -28,8 +28,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function burst(reminders: number, concurrency: number | undefined): Promise<{ sent: number; mostAtOnce: number; workerConcurrency: number }> {
-  const prefix = `test-followup-worker-${process.pid}-${Date.now()}`;
+/** A follow-ups queue under a prefix of its own (removed after the test), and a booking two days ahead. */
+function followUpsOnRedis(name: string) {
+  const prefix = `test-${name}-${process.pid}-${Date.now()}`;
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = createFollowupsQueue(connection, prefix);
   cleanups.push(async () => {
@@ -39,10 +40,15 @@ async function burst(reminders: number, concurrency: number | undefined): Promis
   });
   const followUps = new FollowUps(queue, { surveyDelayMs: 3_600_000, reminderDelaysMs: [86_400_000], logger, isDraft: () => false });
   const day = riyadhDay(Date.now() + 2 * 24 * 3600_000);
-  const booking = (id: string): BookingRecord => ({
-    id, reference: '2345-6789', contactId: null, conversationId: `conversation-${id}`, channel: 'webchat', kind: 'interview', day, window: '0900-1100',
+  const booking = (id: string, conversationId = `conversation-${id}`): BookingRecord => ({
+    id, reference: '2345-6789', contactId: null, conversationId, channel: 'webchat', kind: 'interview', day, window: '0900-1100',
     status: 'confirmed', phone: null, staffNote: null, createdAt: new Date(), updatedAt: new Date(),
   });
+  return { prefix, connection, queue, followUps, booking };
+}
+
+async function burst(reminders: number, concurrency: number | undefined): Promise<{ sent: number; mostAtOnce: number; workerConcurrency: number }> {
+  const { prefix, connection, followUps, booking } = followUpsOnRedis('followup-worker');
   const store = { bookings: { get: async (id: string) => booking(id) }, handoffs: { findOpenByConversation: async () => null } } as unknown as Store;
   let inside = 0;
   let mostAtOnce = 0;
@@ -99,21 +105,10 @@ describe('the follow-up worker', () => {
 
 describe('the follow-up worker and an erasure', () => {
   it('drops a reminder that was running while the beneficiary erased their data and came back later, and sends one scheduled after', async () => {
-    const prefix = `test-followup-erased-${process.pid}-${Date.now()}`;
-    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = createFollowupsQueue(connection, prefix);
-    cleanups.push(async () => {
-      await queue.close();
-      connection.disconnect();
-      await clearRedisPrefix(prefix);
-    });
-    const followUps = new FollowUps(queue, { surveyDelayMs: 3_600_000, reminderDelaysMs: [86_400_000], logger, isDraft: () => false });
     const conversationId = 'conversation-erased';
-    const day = riyadhDay(Date.now() + 2 * 24 * 3600_000);
-    const booking = (id: string): BookingRecord => ({
-      id, reference: '2345-6789', contactId: null, conversationId, channel: 'webchat', kind: 'interview', day, window: '0900-1100',
-      status: 'confirmed', phone: null, staffNote: null, createdAt: new Date(), updatedAt: new Date(),
-    });
+    const redis = followUpsOnRedis('followup-erased');
+    const { prefix, connection, queue, followUps } = redis;
+    const booking = (id: string) => redis.booking(id, conversationId);
     // The conversation as the store has it: a person owns it at first, so the first run is deferred.
     let erasedAt: Date | null = null;
     let withPerson = true;
