@@ -17,6 +17,8 @@ import type {
   FeedbackRepository,
   HandoffRecord,
   HandoffRepository,
+  MessageRecord,
+  MessageRepository,
   NewSupportRequest,
   StaffRepository,
   StaffUserRecord,
@@ -193,5 +195,19 @@ export function newFeedback(input: InputOf<FeedbackRepository['create']>, refere
     repliedAt: null,
     createdAt: now,
     updatedAt: now,
+  };
+}
+
+/** A transcript message as appended under `seq` (both stores number it their own way). */
+export function newMessage(conversationId: string, seq: number, input: Parameters<MessageRepository['append']>[1], now = new Date()): MessageRecord {
+  return {
+    conversationId,
+    seq,
+    direction: input.direction,
+    author: input.author,
+    activity: input.activity,
+    dedupeKey: input.dedupeKey ?? null,
+    delivery: input.delivery ?? null,
+    createdAt: now,
   };
 }

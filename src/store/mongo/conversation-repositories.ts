@@ -6,7 +6,7 @@ import type { ContactRepository, ConversationRepository, MessageDelivery, Messag
 import { channelFromDoc, contactMapping, conversationMapping, messageFromDoc, messageToDoc, openObject } from './documents.js';
 import type { ContactChannelDoc, ConversationDoc, MessageDoc, Models } from './models.js';
 import { definedFilter, findById, insertRecord, isDuplicateKeyError, limitOf, pageOf, patchById } from './operations.js';
-import { newContact, newConversation } from '../new-records.js';
+import { newContact, newConversation, newMessage } from '../new-records.js';
 import { deliveryStatesBefore, erasedActivity } from '../record-values.js';
 
 export type MongoContext = { models: Models; cipher: Cipher };
@@ -198,20 +198,7 @@ export function createMessageRepository({ models, cipher }: MongoContext): Messa
       const earlier = dedupeKey === null ? null : await findByDedupeKey(conversationId, dedupeKey);
       if (earlier) return { message: earlier, duplicate: true };
       const now = new Date();
-      return insertNext(
-        conversationId,
-        (seq) => ({
-          conversationId,
-          seq,
-          direction: input.direction,
-          author: input.author,
-          activity: input.activity,
-          dedupeKey,
-          delivery: input.delivery ?? null,
-          createdAt: now,
-        }),
-        dedupeKey,
-      );
+      return insertNext(conversationId, (seq) => newMessage(conversationId, seq, input, now), dedupeKey);
     },
     async list(conversationId, options = {}) {
       const filter = definedFilter({ conversationId, seq: { $gt: options.afterSeq ?? 0 }, direction: options.direction });

@@ -1,4 +1,5 @@
 import { StoreNotFoundError } from '../../errors/store-errors.js';
+import { newMessage } from '../new-records.js';
 import { AUTHOR_KINDS, canMoveDelivery, DELIVERY_STATES, erasedActivity, isOneOf, mergeDelivery, MESSAGE_DIRECTIONS } from '../record-values.js';
 import type { MessageAuthor, MessageDelivery, MessageRecord, MessageRepository } from '../types.js';
 import {
@@ -95,16 +96,7 @@ export function createMessageRepository(ctx: SqliteContext): MessageRepository {
     if (!conversation) throw new StoreNotFoundError('conversation', conversationId);
 
     const now = new Date();
-    const message: MessageRecord = {
-      conversationId,
-      seq: int(conversation, 'last_seq') + 1,
-      direction: input.direction,
-      author: input.author,
-      activity: input.activity,
-      dedupeKey,
-      delivery: input.delivery ?? null,
-      createdAt: now,
-    };
+    const message = newMessage(conversationId, int(conversation, 'last_seq') + 1, input, now);
     const row = messageToRow(message, ctx);
     ctx
       .stmt(
